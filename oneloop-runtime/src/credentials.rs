@@ -1,0 +1,153 @@
+//! Reading the caller's key from the `Authorization` header (RFC 6750 section 2.1).
+
+use http::HeaderMap;
+use http::header::AUTHORIZATION;
+
+/// The longest key accepted, in bytes. Longer tokens are rejected without calling the verifier.
+pub const MAX_KEY_LEN: usize = 512;
+
+/// Why an `Authorization` header could not be read as a bearer key.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialsError {
+    /// No `Authorization` header, or one with a scheme other than `Bearer`.
+    Missing,
+    /// More than one `Authorization` header.
+    SeveralHeaders,
+    /// `Bearer` with no token after it.
+    EmptyToken,
+    /// A byte that is not visible ASCII, or a space inside the token.
+    InvalidCharacters,
+    /// A token longer than [`MAX_KEY_LEN`].
+    TooLong,
+}
+
+impl CredentialsError {
+    /// Returns a short description for callers and logs; it never contains the token.
+    #[must_use]
+    pub fn description(self) -> &'static str {
+        match self {
+            Self::Missing => "missing bearer credentials in the Authorization header",
+            Self::SeveralHeaders => "more than one Authorization header",
+            Self::EmptyToken => "empty bearer token",
+            Self::InvalidCharacters => "bearer token contains characters other than visible ASCII",
+            Self::TooLong => "bearer token is longer than 512 bytes",
+        }
+    }
+}
+
+/// Extracts the bearer token from `headers`.
+///
+/// The scheme is matched case-insensitively and whitespace around the token is trimmed; the
+/// token itself is returned unchanged.
+pub fn bearer_token(headers: &HeaderMap) -> Result<&str, CredentialsError> {
+    let mut values = headers.get_all(AUTHORIZATION).iter();
+    let value = values.next().ok_or(CredentialsError::Missing)?;
+    if values.next().is_some() {
+        return Err(CredentialsError::SeveralHeaders);
+    }
+    let value = value
+        .to_str()
+        .map_err(|_| CredentialsError::InvalidCharacters)?;
+    let value = value.trim_matches(is_space);
+    let (scheme, rest) = value.split_once(is_space).unwrap_or((value, ""));
+    if !scheme.eq_ignore_ascii_case("bearer") {
+        return Err(CredentialsError::Missing);
+    }
+    check_token(rest.trim_matches(is_space))
+}
+
+fn check_token(token: &str) -> Result<&str, CredentialsError> {
+    if token.is_empty() {
+        return Err(CredentialsError::EmptyToken);
+    }
+    if token.len() > MAX_KEY_LEN {
+        return Err(CredentialsError::TooLong);
+    }
+    if !token.bytes().all(|byte| byte.is_ascii_graphic()) {
+        return Err(CredentialsError::InvalidCharacters);
+    }
+    Ok(token)
+}
+
+fn is_space(c: char) -> bool {
+    c == ' ' || c == '\t'
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use http::HeaderValue;
+
+    fn headers(values: &[&[u8]]) -> HeaderMap {
+        let mut map = HeaderMap::new();
+        for value in values {
+            map.append(AUTHORIZATION, HeaderValue::from_bytes(value).unwrap());
+        }
+        map
+    }
+
+    #[test]
+    fn scheme_is_case_insensitive() {
+        for value in ["Bearer k_1", "bearer k_1", "BEARER k_1", "  Bearer   k_1  "] {
+            let map = headers(&[value.as_bytes()]);
+            assert_eq!(bearer_token(&map), Ok("k_1"), "{value}");
+        }
+    }
+
+    #[test]
+    fn token_keeps_its_case() {
+        let map = headers(&[b"Bearer AbC"]);
+        assert_eq!(bearer_token(&map), Ok("AbC"));
+    }
+
+    #[test]
+    fn bearer_word_inside_token_is_kept() {
+        let map = headers(&[b"Bearer Bearerkey"]);
+        assert_eq!(bearer_token(&map), Ok("Bearerkey"));
+    }
+
+    #[test]
+    fn rejects_malformed_forms() {
+        let cases: [(&[u8], CredentialsError); 7] = [
+            (b"Basic dXNlcjpwYXNz", CredentialsError::Missing),
+            (b"Bearerk_1", CredentialsError::Missing),
+            (b"Bearer", CredentialsError::EmptyToken),
+            (b"Bearer    ", CredentialsError::EmptyToken),
+            (b"Bearer a b", CredentialsError::InvalidCharacters),
+            (b"Bearer a\tb", CredentialsError::InvalidCharacters),
+            (
+                b"Bearer \xc3\xa9t\xc3\xa9",
+                CredentialsError::InvalidCharacters,
+            ),
+        ];
+        for (value, expected) in cases {
+            assert_eq!(bearer_token(&headers(&[value])), Err(expected), "{value:?}");
+        }
+    }
+
+    #[test]
+    fn rejects_missing_header() {
+        assert_eq!(
+            bearer_token(&HeaderMap::new()),
+            Err(CredentialsError::Missing)
+        );
+    }
+
+    #[test]
+    fn rejects_two_headers() {
+        let map = headers(&[b"Bearer a", b"Bearer a"]);
+        assert_eq!(bearer_token(&map), Err(CredentialsError::SeveralHeaders));
+    }
+
+    #[test]
+    fn length_limit_is_inclusive() {
+        let at_limit = format!("Bearer {}", "k".repeat(MAX_KEY_LEN));
+        let over = format!("Bearer {}", "k".repeat(MAX_KEY_LEN + 1));
+        assert!(bearer_token(&headers(&[at_limit.as_bytes()])).is_ok());
+        assert_eq!(
+            bearer_token(&headers(&[over.as_bytes()])),
+            Err(CredentialsError::TooLong)
+        );
+    }
+}

@@ -1,0 +1,102 @@
+//! The extractor `#[oneloop]` inserts as a handler's first argument.
+
+use std::marker::PhantomData;
+
+use axum::extract::{FromRequestParts, MatchedPath};
+use axum::response::{IntoResponse, Response};
+use http::request::Parts;
+
+use crate::credentials::{CredentialsError, bearer_token};
+use crate::layer::Handle;
+use crate::rejection::{DEFAULT_RETRY_AFTER, Rejection};
+use crate::scope::RequiredScope;
+use crate::scope_type::ScopeSet;
+use crate::verdict::{KeyStatus, Verdict};
+use crate::verified::{VerifiedKey, retry_after_from_reset};
+use crate::verify::VerifyRequest;
+
+/// Verifies the request's key against the scopes in `S` before any later extractor runs.
+///
+/// Written by the `#[oneloop]` attribute; there is no need to name it by hand.
+pub struct Guard<S>(PhantomData<fn() -> S>);
+
+impl<S: ScopeSet, State: Send + Sync> FromRequestParts<State> for Guard<S> {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &State) -> Result<Self, Response> {
+        check(parts, S::SCOPES).await?;
+        Ok(Self(PhantomData))
+    }
+}
+
+/// Checks the key in `parts` and stores the [`VerifiedKey`] in its extensions.
+async fn check(parts: &mut Parts, scopes: &'static [RequiredScope]) -> Result<(), Response> {
+    let Some(Handle(shared)) = parts.extensions.get::<Handle>().cloned() else {
+        tracing::error!(
+            route = route(parts),
+            "a #[oneloop] handler is served by a router without a verifier; add \
+             `.layer(oneloop_runtime::OneloopLayer::new(verifier))` to the router; answering 500"
+        );
+        return Err(Rejection::MissingVerifier.into_response());
+    };
+    let key = match bearer_token(&parts.headers) {
+        Ok(key) => key,
+        Err(error) => return Err(shared.respond(reject_credentials(error, parts))),
+    };
+    let verdict = shared
+        .verifier
+        .verify_boxed(VerifyRequest::new(key, scopes))
+        .await;
+    let rejection = match verdict {
+        Ok(verdict) if verdict.status().is_valid() => {
+            parts.extensions.insert(VerifiedKey::new(verdict));
+            return Ok(());
+        }
+        Ok(verdict) => reject_verdict(&verdict, scopes, parts),
+        Err(error) => {
+            shared.failures.record(&error, route(parts));
+            if error.is_misconfigured() {
+                Rejection::VerifierMisconfigured
+            } else {
+                Rejection::VerifierUnavailable(error.retry_after().unwrap_or(DEFAULT_RETRY_AFTER))
+            }
+        }
+    };
+    Err(shared.respond(rejection))
+}
+
+fn reject_credentials(error: CredentialsError, parts: &Parts) -> Rejection {
+    tracing::debug!(
+        route = route(parts),
+        reason = error.description(),
+        "rejected credentials"
+    );
+    match error {
+        CredentialsError::Missing => Rejection::MissingCredentials,
+        other => Rejection::InvalidRequest(other),
+    }
+}
+
+fn reject_verdict(verdict: &Verdict, scopes: &'static [RequiredScope], parts: &Parts) -> Rejection {
+    tracing::debug!(
+        route = route(parts),
+        key_id = verdict.key_id(),
+        status = verdict.status().as_wire(),
+        "rejected key"
+    );
+    match verdict.status() {
+        KeyStatus::InvalidScopes => Rejection::InsufficientScope(scopes),
+        KeyStatus::RateLimited => {
+            Rejection::RateLimited(verdict.rate_limit().and_then(retry_after_from_reset))
+        }
+        KeyStatus::UsageLimited => Rejection::UsageLimited,
+        other => Rejection::InvalidKey(other.clone()),
+    }
+}
+
+fn route(parts: &Parts) -> &str {
+    match parts.extensions.get::<MatchedPath>() {
+        Some(path) => path.as_str(),
+        None => parts.uri.path(),
+    }
+}

@@ -1,0 +1,204 @@
+//! The embedded verifier.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::SystemTime;
+
+use super::entry::{KeyDigest, LocalKey};
+use super::file::{LoadError, parse_keys};
+use crate::error::VerifyError;
+use crate::scope::satisfies;
+use crate::verdict::{KeyDetails, KeyStatus, Verdict};
+use crate::verify::{Verify, VerifyRequest};
+
+/// A verifier over keys held in memory as SHA-256 digests.
+///
+/// It applies Oneloop's rules and answers with Oneloop's statuses: an unknown key is `INVALID`,
+/// then `DELETED`, `DISABLED` and `EXPIRED` in that order, then `INVALID_SCOPES` when a required
+/// scope or flag is missing, else `VALID`. It does not apply rate limits or record usage.
+///
+/// Load it from a TOML file (the format is in the crate's README) or build it in code:
+///
+/// ```
+/// use oneloop_runtime::{GrantedScope, KeyDigest, LocalKey, LocalVerifier, Permissions};
+///
+/// let verifier = LocalVerifier::new([LocalKey::new("key_1", KeyDigest::of("sk_local_demo"))
+///     .customer("cust_1")
+///     .scope(GrantedScope::new("profile", Permissions::READ))])
+/// .unwrap();
+/// ```
+#[derive(Clone)]
+pub struct LocalVerifier {
+    keys: Arc<HashMap<KeyDigest, StoredKey>>,
+}
+
+struct StoredKey {
+    key: LocalKey,
+    /// Shared by every verdict for this key, so a verification allocates nothing for it.
+    details: Arc<KeyDetails>,
+}
+
+impl LocalVerifier {
+    /// Builds a store from keys.
+    ///
+    /// # Errors
+    ///
+    /// Returns a message naming the key when two keys share an id or a digest.
+    pub fn new(keys: impl IntoIterator<Item = LocalKey>) -> Result<Self, String> {
+        let mut by_digest = HashMap::new();
+        let mut ids = std::collections::HashSet::new();
+        for key in keys {
+            if !ids.insert(key.id.clone()) {
+                return Err(format!("duplicate key id `{}`", key.id));
+            }
+            let details = Arc::new(KeyDetails {
+                key_id: Some(key.id.clone()),
+                customer_id: key.customer_id.clone(),
+                scopes: key.scopes.clone(),
+                metadata: key.metadata.clone(),
+                rate_limit: None,
+                expires_at: None,
+            });
+            let id = key.id.clone();
+            if by_digest
+                .insert(key.digest, StoredKey { key, details })
+                .is_some()
+            {
+                return Err(format!("key `{id}` has the same sha256 as an earlier key"));
+            }
+        }
+        Ok(Self {
+            keys: Arc::new(by_digest),
+        })
+    }
+
+    /// Loads a store from a TOML key file.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`LoadError`] naming the file, line and column of the first problem.
+    pub fn from_file(path: impl AsRef<Path>) -> Result<Self, LoadError> {
+        let path = path.as_ref();
+        let text = std::fs::read_to_string(path).map_err(|error| LoadError::io(path, &error))?;
+        Self::from_toml(&text).map_err(|error| error.in_file(path))
+    }
+
+    /// Parses a store from the text of a TOML key file.
+    ///
+    /// # Errors
+    ///
+    /// Returns a [`LoadError`] naming the line and column of the first problem.
+    pub fn from_toml(text: &str) -> Result<Self, LoadError> {
+        parse_keys(text)
+    }
+
+    /// Returns how many keys the store holds.
+    #[must_use]
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Returns whether the store holds no key.
+    #[must_use]
+    pub fn is_empty(&self) -> bool {
+        self.keys.is_empty()
+    }
+
+    fn decide(&self, request: &VerifyRequest<'_>) -> Verdict {
+        let Some(stored) = self.keys.get(&KeyDigest::of(request.key())) else {
+            return Verdict::new(KeyStatus::Invalid);
+        };
+        let key = &stored.key;
+        let status = if key.deleted {
+            KeyStatus::Deleted
+        } else if !key.enabled {
+            KeyStatus::Disabled
+        } else if key.expires_at.is_some_and(|at| at <= SystemTime::now()) {
+            KeyStatus::Expired
+        } else if !satisfies(&key.scopes, request.scopes()) {
+            KeyStatus::InvalidScopes
+        } else {
+            KeyStatus::Valid
+        };
+        Verdict::with_details(status, stored.details.clone())
+    }
+}
+
+impl Verify for LocalVerifier {
+    async fn verify(&self, request: VerifyRequest<'_>) -> Result<Verdict, VerifyError> {
+        Ok(self.decide(&request))
+    }
+}
+
+impl fmt::Debug for LocalVerifier {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("LocalVerifier")
+            .field("keys", &self.keys.len())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scope::{GrantedScope, Permissions, RequiredScope};
+    use std::time::Duration;
+
+    const PROFILE_READ: RequiredScope = RequiredScope::new("profile", Permissions::READ);
+
+    fn status(verifier: &LocalVerifier, key: &str) -> KeyStatus {
+        let scopes = [PROFILE_READ];
+        verifier
+            .decide(&VerifyRequest::new(key, &scopes))
+            .status()
+            .clone()
+    }
+
+    fn key(id: &str, secret: &str) -> LocalKey {
+        LocalKey::new(id, KeyDigest::of(secret))
+            .scope(GrantedScope::new("profile", Permissions::READ))
+    }
+
+    #[test]
+    fn applies_oneloop_rules() {
+        let past = SystemTime::now() - Duration::from_secs(1);
+        let verifier = LocalVerifier::new([
+            key("ok", "s_ok"),
+            key("gone", "s_gone").deleted(true).enabled(false),
+            key("off", "s_off").enabled(false),
+            key("old", "s_old").expires_at(past),
+            LocalKey::new("none", KeyDigest::of("s_none")),
+        ])
+        .unwrap();
+        assert_eq!(status(&verifier, "s_ok"), KeyStatus::Valid);
+        assert_eq!(status(&verifier, "s_gone"), KeyStatus::Deleted);
+        assert_eq!(status(&verifier, "s_off"), KeyStatus::Disabled);
+        assert_eq!(status(&verifier, "s_old"), KeyStatus::Expired);
+        assert_eq!(status(&verifier, "s_none"), KeyStatus::InvalidScopes);
+        assert_eq!(status(&verifier, "s_unknown"), KeyStatus::Invalid);
+        assert_eq!(status(&verifier, "S_OK"), KeyStatus::Invalid);
+    }
+
+    #[test]
+    fn reports_key_id_and_customer() {
+        let verifier = LocalVerifier::new([key("k1", "s").customer("c1")]).unwrap();
+        let scopes = [PROFILE_READ];
+        let verdict = verifier.decide(&VerifyRequest::new("s", &scopes));
+        assert_eq!(verdict.key_id(), Some("k1"));
+        assert_eq!(verdict.customer_id(), Some("c1"));
+    }
+
+    #[test]
+    fn rejects_duplicate_ids_and_digests() {
+        assert!(LocalVerifier::new([key("a", "s1"), key("a", "s2")]).is_err());
+        assert!(LocalVerifier::new([key("a", "s1"), key("b", "s1")]).is_err());
+    }
+
+    #[test]
+    fn debug_shows_no_digest() {
+        let verifier = LocalVerifier::new([key("a", "s1")]).unwrap();
+        assert!(!format!("{verifier:?}").contains(&KeyDigest::of("s1").to_hex()));
+    }
+}

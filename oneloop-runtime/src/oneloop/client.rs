@@ -1,0 +1,169 @@
+//! Verifying keys over HTTP with the hosted Oneloop service.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use http::header::{AUTHORIZATION, RETRY_AFTER};
+use http::{HeaderValue, StatusCode};
+
+use super::builder::{API_KEY_VAR, BASE_URL_VAR, BuildError, OneloopBuilder};
+use super::wire::{WireError, WireRequest, WireResponse};
+use crate::error::VerifyError;
+use crate::verdict::Verdict;
+use crate::verify::{Verify, VerifyRequest};
+
+/// The Oneloop verify client: one pooled connection set, cheap to clone.
+///
+/// ```no_run
+/// # fn main() -> Result<(), oneloop_runtime::BuildError> {
+/// use std::time::Duration;
+/// use oneloop_runtime::Oneloop;
+///
+/// let from_env = Oneloop::from_env()?;
+/// let from_code = Oneloop::builder("sk_live_...")
+///     .timeout(Duration::from_secs(2))
+///     .build()?;
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Oneloop {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    http: reqwest::Client,
+    verify_url: reqwest::Url,
+    authorization: HeaderValue,
+}
+
+impl fmt::Debug for Oneloop {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Oneloop")
+            .field("verify_url", &self.inner.verify_url.as_str())
+            .field("sdk_key", &"<redacted>")
+            .finish()
+    }
+}
+
+impl Oneloop {
+    /// Builds a client for the hosted service with default settings.
+    ///
+    /// # Errors
+    ///
+    /// See [`OneloopBuilder::build`].
+    pub fn new(sdk_key: impl Into<String>) -> Result<Self, BuildError> {
+        Self::builder(sdk_key).build()
+    }
+
+    /// Starts a builder for a client with `sdk_key`.
+    pub fn builder(sdk_key: impl Into<String>) -> OneloopBuilder {
+        OneloopBuilder::new(sdk_key.into())
+    }
+
+    /// Builds a client from `ONELOOP_API_KEY` and, if set, `ONELOOP_BASE_URL`.
+    ///
+    /// # Errors
+    ///
+    /// [`BuildError::MissingApiKey`] when `ONELOOP_API_KEY` is unset, and the errors of
+    /// [`OneloopBuilder::build`].
+    pub fn from_env() -> Result<Self, BuildError> {
+        let sdk_key = std::env::var(API_KEY_VAR).map_err(|_| BuildError::MissingApiKey)?;
+        let mut builder = Self::builder(sdk_key);
+        if let Ok(base_url) = std::env::var(BASE_URL_VAR) {
+            builder = builder.base_url(base_url);
+        }
+        builder.build()
+    }
+
+    pub(crate) fn from_parts(
+        http: reqwest::Client,
+        verify_url: reqwest::Url,
+        authorization: HeaderValue,
+    ) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                http,
+                verify_url,
+                authorization,
+            }),
+        }
+    }
+
+    async fn send(&self, request: &VerifyRequest<'_>) -> Result<Verdict, VerifyError> {
+        let body = serde_json::to_vec(&WireRequest::new(request))
+            .map_err(|error| VerifyError::misconfigured(format!("encoding request: {error}")))?;
+        let response = self
+            .inner
+            .http
+            .post(self.inner.verify_url.clone())
+            .header(AUTHORIZATION, self.inner.authorization.clone())
+            .header(http::header::CONTENT_TYPE, "application/json")
+            .body(body)
+            .send()
+            .await
+            .map_err(transport_error)?;
+        let status = response.status();
+        let retry_after = retry_after(response.headers());
+        let bytes = response.bytes().await.map_err(transport_error)?;
+        if status.is_success() {
+            return decode_verdict(&bytes);
+        }
+        Err(status_error(status, &bytes, retry_after))
+    }
+}
+
+impl Verify for Oneloop {
+    async fn verify(&self, request: VerifyRequest<'_>) -> Result<Verdict, VerifyError> {
+        self.send(&request).await
+    }
+}
+
+fn decode_verdict(body: &[u8]) -> Result<Verdict, VerifyError> {
+    match serde_json::from_slice::<WireResponse>(body) {
+        Ok(response) => Ok(response.into_verdict()),
+        Err(error) => Err(VerifyError::unavailable(format!(
+            "Oneloop answered 2xx with a body that is not the documented JSON: {error}"
+        ))),
+    }
+}
+
+/// Maps a non-2xx answer: 400, 401, 403 and other 4xx mean this service is misconfigured;
+/// 408, 429 and 5xx mean Oneloop is unavailable for now.
+fn status_error(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> VerifyError {
+    let message = WireError::message(body).unwrap_or_else(|| "no error message".to_owned());
+    let transient = status.is_server_error()
+        || status == StatusCode::TOO_MANY_REQUESTS
+        || status == StatusCode::REQUEST_TIMEOUT;
+    if !transient && status.is_client_error() {
+        return VerifyError::misconfigured(format!("Oneloop answered {status}: {message}"));
+    }
+    let error = VerifyError::unavailable(format!("Oneloop answered {status}: {message}"));
+    match retry_after {
+        Some(delay) => error.with_retry_after(delay),
+        None => error,
+    }
+}
+
+fn transport_error(error: reqwest::Error) -> VerifyError {
+    let what = if error.is_timeout() {
+        "timed out"
+    } else if error.is_connect() {
+        "connection failed"
+    } else {
+        "request failed"
+    };
+    VerifyError::unavailable(format!("Oneloop {what}: {error}"))
+}
+
+fn retry_after(headers: &http::HeaderMap) -> Option<Duration> {
+    let seconds = headers
+        .get(RETRY_AFTER)?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds))
+}
