@@ -86,16 +86,18 @@ impl Expiry<CacheKey, Arc<Entry>> for EntryExpiry {
     }
 }
 
-impl<V: Verify> CachedVerifier<V> {
-    /// Builds a cache with default settings in front of `verifier`.
-    pub fn new(verifier: V) -> Self {
-        Self::builder().build(verifier)
-    }
-
-    /// Starts a builder for cache settings.
+impl CachedVerifier<()> {
+    /// Starts a builder for cache settings: `CachedVerifier::builder().valid_ttl(..).build(inner)`.
     #[must_use]
     pub fn builder() -> CachedVerifierBuilder {
         CachedVerifierBuilder::default()
+    }
+}
+
+impl<V: Verify> CachedVerifier<V> {
+    /// Builds a cache with default settings in front of `verifier`.
+    pub fn new(verifier: V) -> Self {
+        CachedVerifierBuilder::default().build(verifier)
     }
 
     pub(crate) fn from_builder(settings: CachedVerifierBuilder, verifier: V) -> Self {
