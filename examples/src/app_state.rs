@@ -15,7 +15,7 @@ use serde_json::{Value, json};
 pub struct AppState {
     /// How many reports were created.
     pub reports: Arc<AtomicU64>,
-    /// The service name shown in answers.
+    /// The service name included in responses.
     pub service: &'static str,
 }
 

@@ -53,7 +53,7 @@ pub fn router(layer: OneloopLayer) -> Router {
 /// The profile as the service returns it.
 #[derive(Debug, Serialize)]
 pub struct Profile {
-    /// Who called: the key's customer id.
+    /// The customer id of the key that called.
     pub customer: Option<String>,
     /// The id of the key that called.
     pub key_id: Option<String>,

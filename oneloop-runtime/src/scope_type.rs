@@ -7,7 +7,7 @@
 
 use crate::scope::{Permissions, RequiredScope};
 
-/// The longest scope name the type encoding carries, in bytes.
+/// The maximum length of a scope name in the type encoding, in bytes.
 pub const MAX_SCOPE_NAME_LEN: usize = 64;
 
 /// A list of required scopes known at compile time.

@@ -100,7 +100,8 @@ pub struct KeyDetails {
     pub metadata: BTreeMap<String, String>,
     /// Rate-limit information, when the verifier applied a rate limit.
     pub rate_limit: Option<RateLimit>,
-    /// When the key expires, as the verifier reports it.
+    /// When the key expires, as the verifier reports it (Unix seconds for the embedded store;
+    /// Oneloop does not document its unit).
     pub expires_at: Option<i64>,
 }
 

@@ -24,7 +24,7 @@ use crate::verdict::{RateLimit, Verdict};
 /// }
 /// ```
 ///
-/// On a handler without `#[oneloop]` it answers 500 and logs an error, because no check ran.
+/// On a handler without `#[oneloop]` it responds 500 and logs an error, because no check ran.
 #[derive(Debug, Clone)]
 pub struct VerifiedKey {
     verdict: Verdict,
@@ -89,8 +89,8 @@ impl<State: Send + Sync> FromRequestParts<State> for VerifiedKey {
 
 /// Converts Oneloop's `resetAt` into a delay from now.
 ///
-/// NOTE: Oneloop does not document the unit of `resetAt`; values below 10^11 are read as Unix
-/// seconds (10^11 seconds is past the year 5000) and larger ones as Unix milliseconds.
+/// NOTE: Oneloop does not document the unit of `resetAt`. Values below 10^11 are read as Unix
+/// seconds, because 10^11 seconds is past the year 5000, and larger ones as Unix milliseconds.
 pub(crate) fn retry_after_from_reset(rate_limit: RateLimit) -> Option<Duration> {
     let reset_ms = u64::try_from(rate_limit.reset_at).ok()?;
     let reset_ms = if reset_ms < 100_000_000_000 {

@@ -4,7 +4,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
-use std::time::SystemTime;
+use std::time::{SystemTime, UNIX_EPOCH};
 
 use super::entry::{KeyDigest, LocalKey};
 use super::file::{LoadError, parse_keys};
@@ -59,7 +59,7 @@ impl LocalVerifier {
                 scopes: key.scopes.clone(),
                 metadata: key.metadata.clone(),
                 rate_limit: None,
-                expires_at: None,
+                expires_at: key.expires_at.map(unix_seconds),
             });
             let id = key.id.clone();
             if by_digest
@@ -124,6 +124,12 @@ impl LocalVerifier {
         };
         Verdict::with_details(status, stored.details.clone())
     }
+}
+
+/// Returns the Unix time of `at` in seconds; times before 1970 count as 0.
+fn unix_seconds(at: SystemTime) -> i64 {
+    let seconds = at.duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
+    i64::try_from(seconds).unwrap_or(i64::MAX)
 }
 
 impl Verify for LocalVerifier {

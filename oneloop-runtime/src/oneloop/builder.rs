@@ -14,7 +14,7 @@ pub const API_KEY_VAR: &str = "ONELOOP_API_KEY";
 /// The environment variable that overrides the base URL.
 pub const BASE_URL_VAR: &str = "ONELOOP_BASE_URL";
 
-/// Why a [`Oneloop`] client could not be built. No variant carries the SDK key.
+/// An error building a [`Oneloop`] client. No variant carries the SDK key.
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum BuildError {

@@ -1,0 +1,67 @@
+//! The three routers every case compares, and the Oneloop stand-in behind the cached one.
+
+use axum::Router;
+use axum::routing::get;
+use oneloop_runtime::{
+    CachedVerifier, GrantedScope, KeyDigest, LocalKey, LocalVerifier, Oneloop, OneloopLayer,
+    Permissions, oneloop,
+};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The key every protected request sends.
+pub const KEY: &str = "sk_bench_3f9a1c7e5b2d";
+
+async fn unprotected() -> &'static str {
+    "ok"
+}
+
+#[oneloop(scope = "profile", read)]
+async fn protected() -> &'static str {
+    "ok"
+}
+
+/// A name for each router, in the order they are reported.
+pub const CASES: [&str; 3] = ["unprotected", "LocalVerifier", "cached Oneloop (warm)"];
+
+pub struct Routers {
+    pub all: [Router; 3],
+    /// Kept alive for the cached router's first verification.
+    _stand_in: MockServer,
+}
+
+impl Routers {
+    pub async fn start() -> Self {
+        let stand_in = MockServer::start().await;
+        let body = serde_json::json!({
+            "status": "VALID",
+            "apiKeyId": "ak_bench",
+            "scopes": [{ "representation": "profile", "read": true }],
+        });
+        Mock::given(method("POST"))
+            .and(path("/api/v1/api-key/verify"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(body))
+            .mount(&stand_in)
+            .await;
+        let client = Oneloop::builder("sk_bench_sdk")
+            .base_url(stand_in.uri())
+            .build()
+            .expect("bench client builds");
+        let protected_router = |layer| Router::new().route("/", get(protected)).layer(layer);
+        let all = [
+            Router::new().route("/", get(unprotected)),
+            protected_router(OneloopLayer::new(local_verifier())),
+            protected_router(OneloopLayer::new(CachedVerifier::new(client))),
+        ];
+        Self {
+            all,
+            _stand_in: stand_in,
+        }
+    }
+}
+
+fn local_verifier() -> LocalVerifier {
+    let key = LocalKey::new("ak_bench", KeyDigest::of(KEY))
+        .scope(GrantedScope::new("profile", Permissions::READ));
+    LocalVerifier::new([key]).expect("one key")
+}
