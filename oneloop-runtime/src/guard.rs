@@ -7,7 +7,7 @@ use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 
 use crate::credentials::{CredentialsError, bearer_token};
-use crate::layer::Handle;
+use crate::layer::shared_for;
 use crate::rejection::{DEFAULT_RETRY_AFTER, Rejection};
 use crate::scope::RequiredScope;
 use crate::scope_type::ScopeSet;
@@ -31,11 +31,19 @@ impl<S: ScopeSet, State: Send + Sync> FromRequestParts<State> for Guard<S> {
 
 /// Checks the key in `parts` and stores the [`VerifiedKey`] in its extensions.
 async fn check(parts: &mut Parts, scopes: &'static [RequiredScope]) -> Result<(), Response> {
-    let Some(Handle(shared)) = parts.extensions.get::<Handle>().cloned() else {
+    let verdict = verify(parts, scopes).await?;
+    parts.extensions.insert(VerifiedKey::new(verdict));
+    Ok(())
+}
+
+/// Returns the verdict for a key that may pass, or the response for one that may not.
+async fn verify(parts: &Parts, scopes: &'static [RequiredScope]) -> Result<Verdict, Response> {
+    let Some(shared) = shared_for(&parts.extensions) else {
         tracing::error!(
             route = route(parts),
-            "a #[oneloop] handler is served by a router without a verifier; add \
-             `.layer(oneloop_runtime::OneloopLayer::new(verifier))` to the router; answering 500"
+            "a #[oneloop] handler is served without a verifier; add \
+             `.layer(oneloop_runtime::OneloopLayer::new(verifier))` to the router or call \
+             `OneloopLayer::set_global_default` at startup; answering 500"
         );
         return Err(Rejection::MissingVerifier.into_response());
     };
@@ -43,15 +51,8 @@ async fn check(parts: &mut Parts, scopes: &'static [RequiredScope]) -> Result<()
         Ok(key) => key,
         Err(error) => return Err(shared.respond(reject_credentials(error, parts))),
     };
-    let verdict = shared
-        .verifier
-        .verify_boxed(VerifyRequest::new(key, scopes))
-        .await;
-    let rejection = match verdict {
-        Ok(verdict) if verdict.status().is_valid() => {
-            parts.extensions.insert(VerifiedKey::new(verdict));
-            return Ok(());
-        }
+    let rejection = match shared.verifier.verify_boxed(VerifyRequest::new(key, scopes)).await {
+        Ok(verdict) if verdict.status().is_valid() => return Ok(verdict),
         Ok(verdict) => reject_verdict(&verdict, scopes, parts),
         Err(error) => {
             shared.failures.record(&error, route(parts));

@@ -44,7 +44,7 @@ mod verify;
 pub use cache::{CachedVerifier, CachedVerifierBuilder};
 pub use credentials::{CredentialsError, MAX_KEY_LEN};
 pub use error::VerifyError;
-pub use layer::{OneloopLayer, OneloopService};
+pub use layer::{GlobalDefaultAlreadySet, OneloopLayer, OneloopService};
 pub use local::{KeyDigest, LoadError, LocalKey, LocalVerifier, MintedKey};
 pub use oneloop::{BuildError, Oneloop, OneloopBuilder};
 pub use oneloop_macros::oneloop;

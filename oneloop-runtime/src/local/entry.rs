@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::hash::{Hash, Hasher};
 use std::time::SystemTime;
 
 use sha2::{Digest, Sha256};
@@ -9,8 +10,41 @@ use sha2::{Digest, Sha256};
 use crate::scope::GrantedScope;
 
 /// The SHA-256 digest of a key: the only form in which the store holds a key.
-#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, PartialEq, Eq)]
 pub struct KeyDigest([u8; 32]);
+
+impl Hash for KeyDigest {
+    /// Feeds the first 8 bytes only: SHA-256 output is already uniform, and equality still
+    /// compares all 32 bytes.
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        let mut prefix = [0; 8];
+        prefix.copy_from_slice(&self.0[..8]);
+        state.write_u64(u64::from_le_bytes(prefix));
+    }
+}
+
+/// A hasher for maps keyed by [`KeyDigest`] alone, which passes the digest's prefix through.
+///
+/// Only for maps an attacker cannot insert into: finding keys whose digests share a prefix costs
+/// about 2^(prefix bits) SHA-256 evaluations, cheap for a few bits.
+#[derive(Default)]
+pub(crate) struct DigestHasher(u64);
+
+impl Hasher for DigestHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 ^= value;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
 
 impl KeyDigest {
     /// Hashes a key.

@@ -2,11 +2,12 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::hash::BuildHasherDefault;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use super::entry::{KeyDigest, LocalKey};
+use super::entry::{DigestHasher, KeyDigest, LocalKey};
 use super::file::{LoadError, parse_keys};
 use crate::error::VerifyError;
 use crate::scope::satisfies;
@@ -31,7 +32,7 @@ use crate::verify::{Verify, VerifyRequest};
 /// ```
 #[derive(Clone)]
 pub struct LocalVerifier {
-    keys: Arc<HashMap<KeyDigest, StoredKey>>,
+    keys: Arc<HashMap<KeyDigest, StoredKey, BuildHasherDefault<DigestHasher>>>,
 }
 
 struct StoredKey {
@@ -47,7 +48,7 @@ impl LocalVerifier {
     ///
     /// Returns a message naming the key when two keys share an id or a digest.
     pub fn new(keys: impl IntoIterator<Item = LocalKey>) -> Result<Self, String> {
-        let mut by_digest = HashMap::new();
+        let mut by_digest = HashMap::default();
         let mut ids = std::collections::HashSet::new();
         for key in keys {
             if !ids.insert(key.id.clone()) {
@@ -128,7 +129,9 @@ impl LocalVerifier {
 
 /// Returns the Unix time of `at` in seconds; times before 1970 count as 0.
 fn unix_seconds(at: SystemTime) -> i64 {
-    let seconds = at.duration_since(UNIX_EPOCH).map_or(0, |since| since.as_secs());
+    let seconds = at
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
     i64::try_from(seconds).unwrap_or(i64::MAX)
 }
 

@@ -30,7 +30,11 @@ async fn stand_in() -> MockServer {
     let server = MockServer::start().await;
     let body = serde_json::json!({ "status": "VALID", "apiKeyId": "ak_bench" });
     Mock::given(method("POST"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(body).set_delay(DELAY))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(body)
+                .set_delay(DELAY),
+        )
         .mount(&server)
         .await;
     server
@@ -51,13 +55,20 @@ async fn protected_call(router: &Router) -> Duration {
         .expect("request");
     let start = Instant::now();
     let response = router.clone().oneshot(request).await.expect("infallible");
-    assert!(response.status().is_success(), "rejected: {}", response.status());
+    assert!(
+        response.status().is_success(),
+        "rejected: {}",
+        response.status()
+    );
     start.elapsed()
 }
 
 pub async fn run() {
     let server = stand_in().await;
-    let oneloop = Oneloop::builder("sk_bench_sdk").base_url(server.uri()).build().expect("client");
+    let oneloop = Oneloop::builder("sk_bench_sdk")
+        .base_url(server.uri())
+        .build()
+        .expect("client");
     let router = Router::new()
         .route("/", get(protected))
         .layer(OneloopLayer::new(oneloop));

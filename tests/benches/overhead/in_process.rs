@@ -25,7 +25,11 @@ async fn round(router: &Router) -> f64 {
     let start = Instant::now();
     for _ in 0..REQUESTS_PER_ROUND {
         let response = router.clone().oneshot(request()).await.expect("infallible");
-        assert!(response.status().is_success(), "bench request rejected: {}", response.status());
+        assert!(
+            response.status().is_success(),
+            "bench request rejected: {}",
+            response.status()
+        );
     }
     start.elapsed().as_secs_f64() * 1e9 / f64::from(REQUESTS_PER_ROUND)
 }
@@ -34,7 +38,7 @@ pub async fn run(routers: &Routers) {
     for router in &routers.all {
         round(router).await; // warm-up: caches, allocator, branch predictors
     }
-    let mut samples: [Vec<f64>; 3] = Default::default();
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); CASES.len()];
     // Interleaved rounds, so drift in machine load touches every case alike.
     for _ in 0..ROUNDS {
         for (router, times) in routers.all.iter().zip(samples.iter_mut()) {
@@ -45,6 +49,9 @@ pub async fn run(routers: &Routers) {
     let baseline = median(&mut samples[0].clone());
     for (name, times) in CASES.iter().zip(samples.iter_mut()) {
         let value = median(times);
-        println!("  {name:<24} {value:>9.0} ns   ratio {:.2}x", value / baseline);
+        println!(
+            "  {name:<24} {value:>9.0} ns   ratio {:.2}x",
+            value / baseline
+        );
     }
 }

@@ -13,7 +13,9 @@ const ROUNDS: usize = 7;
 const ROUND_TIME: Duration = Duration::from_millis(700);
 
 async fn serve(router: Router) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let address = listener.local_addr().expect("address");
     tokio::spawn(async move { axum::serve(listener, router).await });
     format!("http://{address}/")
@@ -29,8 +31,17 @@ async fn round(client: &reqwest::Client, url: &str) -> f64 {
         tasks.spawn(async move {
             let mut count = 0_u32;
             while start.elapsed() < ROUND_TIME {
-                let response = client.get(&url).bearer_auth(KEY).send().await.expect("send");
-                assert!(response.status().is_success(), "rejected: {}", response.status());
+                let response = client
+                    .get(&url)
+                    .bearer_auth(KEY)
+                    .send()
+                    .await
+                    .expect("send");
+                assert!(
+                    response.status().is_success(),
+                    "rejected: {}",
+                    response.status()
+                );
                 response.bytes().await.expect("body");
                 count += 1;
             }
@@ -53,7 +64,7 @@ pub async fn run(routers: &Routers) {
     for url in &urls {
         round(&client, url).await;
     }
-    let mut samples: [Vec<f64>; 3] = Default::default();
+    let mut samples: Vec<Vec<f64>> = vec![Vec::new(); CASES.len()];
     for _ in 0..ROUNDS {
         for (url, rates) in urls.iter().zip(samples.iter_mut()) {
             rates.push(round(&client, url).await);
@@ -66,6 +77,9 @@ pub async fn run(routers: &Routers) {
     let baseline = median(&mut samples[0].clone());
     for (name, rates) in CASES.iter().zip(samples.iter_mut()) {
         let value = median(rates);
-        println!("  {name:<24} {value:>9.0} req/s ratio {:.2}x", value / baseline);
+        println!(
+            "  {name:<24} {value:>9.0} req/s ratio {:.2}x",
+            value / baseline
+        );
     }
 }

@@ -8,15 +8,18 @@
 //! BENCHMARKS.md explains each case and how to read the output.
 
 mod cold;
-mod loopback;
 mod in_process;
+mod loopback;
 mod routers;
 mod stats;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
     // `cargo bench` passes `--bench`; any other argument is a case filter.
-    let filter: Vec<String> = std::env::args().skip(1).filter(|arg| !arg.starts_with("--")).collect();
+    let filter: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|arg| !arg.starts_with("--"))
+        .collect();
     let wanted = |case: &str| filter.is_empty() || filter.iter().any(|f| case.contains(f.as_str()));
     let routers = routers::Routers::start().await;
     if wanted("in-process") {

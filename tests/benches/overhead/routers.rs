@@ -21,16 +21,23 @@ async fn protected() -> &'static str {
     "ok"
 }
 
-/// A name for each router, in the order they are reported.
-pub const CASES: [&str; 3] = ["unprotected", "LocalVerifier", "cached Oneloop (warm)"];
+/// A name for each router, in the order they are reported; the first is the baseline.
+pub const CASES: [&str; 4] = [
+    "unprotected",
+    "LocalVerifier, global",
+    "LocalVerifier, layer",
+    "cached Oneloop, layer",
+];
 
 pub struct Routers {
-    pub all: [Router; 3],
+    pub all: [Router; 4],
     /// Kept alive for the cached router's first verification.
     _stand_in: MockServer,
 }
 
 impl Routers {
+    /// Builds the routers. The embedded store becomes the process's global default verifier,
+    /// so the "global" router carries no layer at all.
     pub async fn start() -> Self {
         let stand_in = MockServer::start().await;
         let body = serde_json::json!({
@@ -47,11 +54,15 @@ impl Routers {
             .base_url(stand_in.uri())
             .build()
             .expect("bench client builds");
-        let protected_router = |layer| Router::new().route("/", get(protected)).layer(layer);
+        OneloopLayer::new(local_verifier())
+            .set_global_default()
+            .expect("the bench sets the global default once");
+        let protected_router = || Router::new().route("/", get(protected));
         let all = [
             Router::new().route("/", get(unprotected)),
-            protected_router(OneloopLayer::new(local_verifier())),
-            protected_router(OneloopLayer::new(CachedVerifier::new(client))),
+            protected_router(),
+            protected_router().layer(OneloopLayer::new(local_verifier())),
+            protected_router().layer(OneloopLayer::new(CachedVerifier::new(client))),
         ];
         Self {
             all,

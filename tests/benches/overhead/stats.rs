@@ -11,7 +11,11 @@ pub fn percentile(values: &mut [f64], q: f64) -> f64 {
     values.sort_by(f64::total_cmp);
     let last = values.len() - 1;
     // Rounded to the nearest rank; the inputs are a few thousand values at most.
-    #[allow(clippy::cast_possible_truncation, clippy::cast_sign_loss, clippy::cast_precision_loss)]
+    #[allow(
+        clippy::cast_possible_truncation,
+        clippy::cast_sign_loss,
+        clippy::cast_precision_loss
+    )]
     let rank = ((last as f64) * q).round() as usize;
     values[rank]
 }
