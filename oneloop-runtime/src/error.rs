@@ -61,6 +61,14 @@ impl VerifyError {
         self
     }
 
+    /// Replaces every occurrence of `secret` in the message with `<redacted>`.
+    pub(crate) fn redact(mut self, secret: &str) -> Self {
+        if !secret.is_empty() && self.message.contains(secret) {
+            self.message = self.message.replace(secret, "<redacted>");
+        }
+        self
+    }
+
     /// Returns whether the verifier could not be reached or did not answer as documented.
     #[must_use]
     pub fn is_unavailable(&self) -> bool {

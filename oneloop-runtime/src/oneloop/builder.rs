@@ -124,6 +124,10 @@ impl OneloopBuilder {
             .timeout(self.timeout)
             .pool_idle_timeout(self.pool_idle_timeout)
             .pool_max_idle_per_host(self.pool_max_idle_per_host)
+            // Following a 307 or 308 would resend the body, which contains the caller's key, to
+            // whatever host `Location` names. A redirect is handled like any other undocumented
+            // response instead.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(BuildError::Http)?;
         Ok(Oneloop::from_parts(http, verify_url, authorization))

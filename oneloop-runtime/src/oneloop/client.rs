@@ -112,11 +112,27 @@ impl Oneloop {
         }
         Err(status_error(status, &bytes, retry_after))
     }
+
+    /// Returns the SDK key from the prepared `Authorization` header.
+    fn sdk_key(&self) -> Option<&str> {
+        self.inner
+            .authorization
+            .to_str()
+            .ok()?
+            .strip_prefix("Bearer ")
+    }
 }
 
 impl Verify for Oneloop {
     async fn verify(&self, request: VerifyRequest<'_>) -> Result<Verdict, VerifyError> {
-        self.send(&request).await
+        // Oneloop's error messages may quote the request or the SDK key, and they go to logs.
+        self.send(&request).await.map_err(|error| {
+            let error = error.redact(request.key());
+            match self.sdk_key() {
+                Some(sdk_key) => error.redact(sdk_key),
+                None => error,
+            }
+        })
     }
 }
 
