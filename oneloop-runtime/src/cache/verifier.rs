@@ -32,6 +32,8 @@ use crate::verify::{Verify, VerifyRequest};
 ///   always reach the inner verifier, so Oneloop counts every such call.
 /// - Concurrent misses for the same key and scopes share one call to the inner verifier. That
 ///   call runs on its own Tokio task, so callers that go away do not cancel it for the others.
+///   It sends the route of the request that started it, so the routes of callers that join it
+///   or hit the cache never reach the inner verifier.
 ///
 /// Needs a Tokio runtime.
 pub struct CachedVerifier<V> {
@@ -187,6 +189,7 @@ impl<V: Verify> CachedVerifier<V> {
             epoch,
             request.key().to_owned(),
             scopes.clone(),
+            request.route().map(str::to_owned),
         );
         let call = InFlight {
             id,
@@ -205,14 +208,15 @@ impl<V: Verify> CachedVerifier<V> {
         epoch: u64,
         key: String,
         scopes: Box<[RequiredScope]>,
+        route: Option<String>,
     ) -> SharedVerdict {
         let cache = self.clone();
         let task = tokio::spawn(async move {
-            let result = cache
-                .inner
-                .verifier
-                .verify(VerifyRequest::new(&key, &scopes))
-                .await;
+            let mut request = VerifyRequest::new(&key, &scopes);
+            if let Some(route) = &route {
+                request = request.with_route(route);
+            }
+            let result = cache.inner.verifier.verify(request).await;
             if let Ok(verdict) = &result {
                 cache.store(cache_key, epoch, scopes, verdict);
             }
