@@ -2,8 +2,9 @@
 
 use proc_macro2::{Literal, Span, TokenStream};
 use quote::{ToTokens, quote};
+use syn::parse::{ParseStream, Parser};
 use syn::spanned::Spanned;
-use syn::{Attribute, FnArg, Item, ItemFn, Meta, parse_quote};
+use syn::{Attribute, Expr, FnArg, Item, ItemFn, Meta, Token, parse_quote};
 
 use crate::args::parse_args;
 use crate::rules::{AttrSpec, Errors, MAX_SCOPE_LEN, ScopeSpec, check_args};
@@ -23,7 +24,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     }
     let Ok(mut function) = syn::parse2::<ItemFn>(item.clone()) else {
         errors.push(not_a_function(&item));
-        return with_errors(errors, item);
+        return not_a_function_output(errors, item);
     };
     for attr in take_stacked(&mut function.attrs) {
         let span = attr.span();
@@ -35,11 +36,41 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     check_signature(&function, &mut errors);
     let scopes = merge(specs, &mut errors);
     if !errors.is_empty() {
+        // Add the missing `async`, as the error asks. A plain `fn` is not an axum handler, so
+        // routing it would add an unrelated `Handler` error.
+        if function.sig.asyncness.is_none() {
+            function.sig.asyncness = Some(Token![async](function.sig.fn_token.span));
+        }
         return with_errors(errors, function.into_token_stream());
     }
     let guard = guard_type(&scopes);
     function.sig.inputs.insert(0, parse_quote!(_: #guard));
     function.into_token_stream()
+}
+
+/// Emits the errors for an input that is not a function. rustc expands an attribute on an
+/// expression even after rejecting it on stable, and the output must then be one expression.
+/// `compile_error! {..} || async {..}` would parse as `||` between a `bool` and an async block,
+/// so the errors and the expression go in a block.
+fn not_a_function_output(errors: Errors, item: TokenStream) -> TokenStream {
+    if syn::parse2::<Item>(item.clone()).is_err() {
+        if let Some(expression) = parse_expression(&item) {
+            let output = with_errors(errors, expression.into_token_stream());
+            return quote!({ #output });
+        }
+    }
+    with_errors(errors, item)
+}
+
+/// Parses `item` as an expression. rustc (1.95) passes an attributed expression in an argument
+/// list together with the comma after it, so one trailing comma is accepted and dropped.
+fn parse_expression(item: &TokenStream) -> Option<Expr> {
+    let parser = |input: ParseStream<'_>| {
+        let expression: Expr = input.parse()?;
+        input.parse::<Option<Token![,]>>()?;
+        Ok(expression)
+    };
+    parser.parse2(item.clone()).ok()
 }
 
 fn with_errors(errors: Errors, item: TokenStream) -> TokenStream {
@@ -96,7 +127,11 @@ fn not_a_function(item: &TokenStream) -> syn::Error {
         Ok(Item::Trait(item)) => (item.trait_token.span, "a trait"),
         Ok(Item::Type(item)) => (item.type_token.span, "a type alias"),
         Ok(other) => (other.span(), "this item"),
-        Err(_) => (Span::call_site(), "this item"),
+        Err(_) => match parse_expression(item) {
+            Some(Expr::Closure(_)) => (Span::call_site(), "a closure"),
+            Some(_) => (Span::call_site(), "an expression"),
+            None => (Span::call_site(), "this item"),
+        },
     };
     syn::Error::new(
         span,
@@ -238,6 +273,58 @@ mod tests {
         assert!(out.contains("compile_error"), "{out}");
         assert!(out.contains("async fn kept ()"), "{out}");
         assert!(!out.contains("Guard"), "{out}");
+    }
+
+    #[test]
+    fn error_on_plain_fn_emits_it_async() {
+        let out = expand_str(
+            quote!(scope = "a", read),
+            quote!(
+                fn plain() -> &'static str {
+                    "x"
+                }
+            ),
+        );
+        assert!(out.contains("must be `async fn`"), "{out}");
+        assert!(out.contains("async fn plain ()"), "{out}");
+        assert!(!out.contains("Guard"), "{out}");
+    }
+
+    #[test]
+    fn error_on_closure_stays_one_expression() {
+        let out = expand(quote!(scope = "a", read), quote!(|| async { "x" }));
+        let text = out.to_string();
+        assert!(text.contains("not on a closure"), "{text}");
+        let expression = syn::parse2::<Expr>(out);
+        assert!(
+            matches!(expression, Ok(Expr::Block(_))),
+            "not one block expression: {text}"
+        );
+    }
+
+    #[test]
+    fn error_on_closure_drops_trailing_comma() {
+        let out = expand(quote!(scope = "a", read), quote!(|| async { "x" },));
+        let text = out.to_string();
+        assert!(text.contains("not on a closure"), "{text}");
+        let expression = syn::parse2::<Expr>(out);
+        assert!(
+            matches!(expression, Ok(Expr::Block(_))),
+            "not one block expression: {text}"
+        );
+    }
+
+    #[test]
+    fn error_on_struct_stays_an_item() {
+        let out = expand(
+            quote!(),
+            quote!(
+                struct Profile;
+            ),
+        );
+        let text = out.to_string();
+        assert!(text.contains("not on a struct"), "{text}");
+        assert!(text.ends_with("struct Profile ;"), "{text}");
     }
 
     #[test]

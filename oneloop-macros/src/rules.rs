@@ -81,12 +81,27 @@ impl Errors {
 pub(crate) fn check_args(args: Vec<RawArg>, errors: &mut Errors) -> AttrSpec {
     let mut scope: Option<(String, LitStr)> = None;
     let mut flags: Vec<(Flag, Ident)> = Vec::new();
+    // Count every flag and option as written, valid or not. An invalid `scope` value, a
+    // misspelled `scope` and a flag given a value are already reported, so these counts keep
+    // them from also being reported as a missing scope or flag.
     let mut flag_words = 0;
+    let mut scope_words = 0;
     for arg in args {
         match arg {
-            RawArg::Option { name, value } => check_option(&name, value, &mut scope, errors),
+            RawArg::Option { name, value } => {
+                if FLAG_NAMES.contains(&name.to_string().as_str()) {
+                    flag_words += 1;
+                } else {
+                    scope_words += 1;
+                }
+                check_option(&name, value, &mut scope, errors);
+            }
             RawArg::Flag(word) => {
-                flag_words += 1;
+                if word == "scope" {
+                    scope_words += 1;
+                } else {
+                    flag_words += 1;
+                }
                 check_flag(word, &mut flags, errors);
             }
         }
@@ -94,8 +109,11 @@ pub(crate) fn check_args(args: Vec<RawArg>, errors: &mut Errors) -> AttrSpec {
     match (scope, flags.first()) {
         (None, None) => None,
         (None, Some((_, first))) => {
-            let message = format!("flag `{first}` needs a scope: write `scope = \"...\", {first}`");
-            errors.at(first.span(), message);
+            if scope_words == 0 {
+                let message =
+                    format!("flag `{first}` needs a scope: write `scope = \"...\", {first}`");
+                errors.at(first.span(), message);
+            }
             None
         }
         (Some((name, literal)), _) => {
@@ -269,6 +287,50 @@ mod tests {
         }
         assert!(scope_name_problem(&"a".repeat(64)).is_none());
         assert!(scope_name_problem(&"a".repeat(65)).is_some());
+    }
+
+    fn messages(tokens: proc_macro2::TokenStream) -> Vec<String> {
+        let mut errors = Errors::default();
+        check_args(parse_args(tokens).unwrap(), &mut errors);
+        match errors.into_result() {
+            Ok(()) => Vec::new(),
+            Err(error) => error.into_iter().map(|error| error.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn invalid_scope_is_not_also_missing() {
+        let cases = [
+            quote!(scope = "", read),
+            quote!(scope = "my profile", read),
+            quote!(scope = 42, read),
+            quote!(scpoe = "profile", read),
+            quote!(audience = "internal", read),
+            quote!(scope, read),
+        ];
+        for tokens in cases {
+            let text = tokens.to_string();
+            let all = messages(tokens);
+            assert_eq!(all.len(), 1, "{text}: {all:?}");
+            assert!(!all[0].contains("needs a scope"), "{text}: {all:?}");
+        }
+    }
+
+    #[test]
+    fn flag_with_value_is_not_also_missing() {
+        let all = messages(quote!(scope = "profile", read = true));
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(all[0].contains("takes no value"), "{all:?}");
+    }
+
+    #[test]
+    fn missing_scope_and_flag_still_reported() {
+        let all = messages(quote!(read));
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(all[0].contains("needs a scope"), "{all:?}");
+        let all = messages(quote!(scope = "profile"));
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert!(all[0].contains("no permission flag"), "{all:?}");
     }
 
     #[test]
