@@ -17,7 +17,10 @@ const USAGE: &str = "usage: mint_key SCOPE:FLAG[,FLAG...]... [--id ID] [--custom
 fn main() {
     match run(std::env::args().skip(1).collect()) {
         Ok(minted) => {
-            println!("secret (shown once; give it to the caller):\n  {}\n", minted.secret());
+            println!(
+                "secret (shown once; give it to the caller):\n  {}\n",
+                minted.secret()
+            );
             println!("key file entry:\n{}", minted.to_toml());
         }
         Err(message) => {

@@ -22,7 +22,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         )
         .init();
     let port = match std::env::var("PORT") {
-        Ok(port) => port.parse().map_err(|_| format!("invalid PORT {port:?}: expected 0-65535"))?,
+        Ok(port) => port
+            .parse()
+            .map_err(|_| format!("invalid PORT {port:?}: expected 0-65535"))?,
         Err(_) => 3000,
     };
     let address = SocketAddr::from(([127, 0, 0, 1], port));
@@ -30,7 +32,10 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let listener = TcpListener::bind(address).await?;
     let address = listener.local_addr()?;
     println!("listening on http://{address}");
-    println!("try: curl -i -H 'Authorization: Bearer {}' http://{address}/profile", DEMO_KEYS[0].secret);
+    println!(
+        "try: curl -i -H 'Authorization: Bearer {}' http://{address}/profile",
+        DEMO_KEYS[0].secret
+    );
     axum::serve(listener, router(layer))
         .with_graceful_shutdown(shutdown_signal())
         .await?;
@@ -44,7 +49,9 @@ fn choose_verifier() -> Result<OneloopLayer, Box<dyn std::error::Error>> {
         println!("verifier: Oneloop ({client:?})");
         return Ok(OneloopLayer::new(client));
     }
-    println!("verifier: embedded key store with the demo keys (set ONELOOP_API_KEY to use Oneloop)");
+    println!(
+        "verifier: embedded key store with the demo keys (set ONELOOP_API_KEY to use Oneloop)"
+    );
     for key in DEMO_KEYS {
         println!("  {:<7} {}  scopes: {}", key.name, key.secret, key.scopes);
     }

@@ -51,7 +51,11 @@ async fn verify(parts: &Parts, scopes: &'static [RequiredScope]) -> Result<Verdi
         Ok(key) => key,
         Err(error) => return Err(shared.respond(reject_credentials(error, parts))),
     };
-    let rejection = match shared.verifier.verify_boxed(VerifyRequest::new(key, scopes)).await {
+    let rejection = match shared
+        .verifier
+        .verify_boxed(VerifyRequest::new(key, scopes))
+        .await
+    {
         Ok(verdict) if verdict.status().is_valid() => return Ok(verdict),
         Ok(verdict) => reject_verdict(&verdict, scopes, parts),
         Err(error) => {

@@ -41,7 +41,13 @@ async fn serve(router: Router) -> String {
 
 async fn status_with(url: &str, key: &str) -> StatusCode {
     let client = reqwest::Client::new();
-    client.get(url).bearer_auth(key).send().await.unwrap().status()
+    client
+        .get(url)
+        .bearer_auth(key)
+        .send()
+        .await
+        .unwrap()
+        .status()
 }
 
 #[tokio::test]
@@ -62,7 +68,10 @@ async fn layer_wins_over_global() {
         .layer(OneloopLayer::new(verifier_for(LAYER_KEY)));
     let url = serve(router).await;
     assert_eq!(status_with(&url, LAYER_KEY).await, StatusCode::OK);
-    assert_eq!(status_with(&url, GLOBAL_KEY).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        status_with(&url, GLOBAL_KEY).await,
+        StatusCode::UNAUTHORIZED
+    );
 }
 
 #[tokio::test]

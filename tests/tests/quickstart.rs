@@ -64,7 +64,10 @@ async fn reader_cannot_update_profile() {
     let response = put_profile(&base, READER, body).send().await.unwrap();
     assert_eq!(response.status(), StatusCode::FORBIDDEN);
     let challenge = response.headers()["www-authenticate"].to_str().unwrap();
-    assert!(challenge.contains(r#"scope="profile:update""#), "{challenge}");
+    assert!(
+        challenge.contains(r#"scope="profile:update""#),
+        "{challenge}"
+    );
 }
 
 #[tokio::test]
@@ -85,7 +88,10 @@ async fn editor_updates_profile() {
 #[tokio::test]
 async fn made_up_key_is_401() {
     let base = serve().await;
-    let response = get_profile(&base, Some("sk_demo_made_up")).send().await.unwrap();
+    let response = get_profile(&base, Some("sk_demo_made_up"))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
     let body: Value = response.json().await.unwrap();
     assert_eq!(body["code"], "invalid_key");

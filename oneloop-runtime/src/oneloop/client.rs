@@ -140,12 +140,12 @@ fn decode_verdict(body: &[u8]) -> Result<Verdict, VerifyError> {
     match serde_json::from_slice::<WireResponse>(body) {
         Ok(response) => Ok(response.into_verdict()),
         Err(error) => Err(VerifyError::unavailable(format!(
-            "Oneloop answered 2xx with a body that is not the documented JSON: {error}"
+            "Oneloop responded 2xx with a body that is not the documented JSON: {error}"
         ))),
     }
 }
 
-/// Maps a non-2xx answer: 400, 401, 403 and other 4xx mean this service is misconfigured;
+/// Maps a non-2xx response: 400, 401, 403 and other 4xx mean this service is misconfigured;
 /// 408, 429 and 5xx mean Oneloop is unavailable for now.
 fn status_error(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> VerifyError {
     let message = WireError::message(body).unwrap_or_else(|| "no error message".to_owned());
@@ -153,9 +153,9 @@ fn status_error(status: StatusCode, body: &[u8], retry_after: Option<Duration>) 
         || status == StatusCode::TOO_MANY_REQUESTS
         || status == StatusCode::REQUEST_TIMEOUT;
     if !transient && status.is_client_error() {
-        return VerifyError::misconfigured(format!("Oneloop answered {status}: {message}"));
+        return VerifyError::misconfigured(format!("Oneloop responded {status}: {message}"));
     }
-    let error = VerifyError::unavailable(format!("Oneloop answered {status}: {message}"));
+    let error = VerifyError::unavailable(format!("Oneloop responded {status}: {message}"));
     match retry_after {
         Some(delay) => error.with_retry_after(delay),
         None => error,
