@@ -22,17 +22,17 @@ pub(crate) fn parse_args(tokens: TokenStream) -> syn::Result<Vec<RawArg>> {
 fn parse_list(input: ParseStream<'_>) -> syn::Result<Vec<RawArg>> {
     let mut args = Vec::new();
     while !input.is_empty() {
-        let arg = parse_arg(input)?;
-        let last = match &arg {
-            RawArg::Option { name, .. } | RawArg::Flag(name) => name.to_string(),
-        };
-        args.push(arg);
+        args.push(parse_arg(input)?);
         if input.is_empty() {
             break;
         }
         if !input.peek(Token![,]) {
+            let next = input
+                .cursor()
+                .token_tree()
+                .map_or_else(String::new, |(tree, _)| tree.to_string());
             return Err(input.error(format!(
-                "expected `,` after `{last}`; separate arguments with commas"
+                "expected `,` before `{next}`; separate arguments with commas"
             )));
         }
         input.parse::<Token![,]>()?;

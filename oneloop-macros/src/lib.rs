@@ -46,6 +46,10 @@ use proc_macro::TokenStream;
 /// }
 /// ```
 ///
+/// Put `#[axum::debug_handler]` below `#[oneloop]`, never above. Above it, axum-macros 0.5
+/// copies the handler with its `#[oneloop]` still unexpanded and calls the copy with the
+/// arguments it counted, so the inserted guard makes that call one argument short (E0061).
+///
 /// The router needs an `oneloop_runtime::OneloopLayer`; without one, protected handlers answer
 /// 500. Associated functions (`impl Api { #[oneloop] async fn show() {} }`, routed as
 /// `get(Api::show)`) work the same way, because the expansion adds no item beside the handler.

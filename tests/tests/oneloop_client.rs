@@ -221,5 +221,5 @@ async fn redirect_is_not_followed() {
         forwarded.is_empty(),
         "the key was sent to the redirect target"
     );
-    assert_problem("307", &response, 503, "verifier_unavailable");
+    assert_problem("307", &response, 500, "internal_error");
 }

@@ -145,10 +145,16 @@ fn decode_verdict(body: &[u8]) -> Result<Verdict, VerifyError> {
     }
 }
 
-/// Maps a non-2xx response: 400, 401, 403 and other 4xx mean this service is misconfigured;
-/// 408, 429 and 5xx mean Oneloop is unavailable for now.
+/// Maps a non-2xx response. A redirect (never followed, since it would resend the caller's key)
+/// or a 4xx other than 408 and 429 means this service is misconfigured. Everything else,
+/// 408, 429 and 5xx included, means Oneloop is unavailable for now.
 fn status_error(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> VerifyError {
     let message = WireError::message(body).unwrap_or_else(|| "no error message".to_owned());
+    if status.is_redirection() {
+        return VerifyError::misconfigured(format!(
+            "Oneloop responded {status}, a redirect; check the base URL (ONELOOP_BASE_URL)"
+        ));
+    }
     let transient = status.is_server_error()
         || status == StatusCode::TOO_MANY_REQUESTS
         || status == StatusCode::REQUEST_TIMEOUT;
