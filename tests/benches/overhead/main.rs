@@ -12,6 +12,7 @@ mod in_process;
 mod loopback;
 mod routers;
 mod stats;
+mod verifiers;
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() {
@@ -30,5 +31,8 @@ async fn main() {
     }
     if wanted("cold") {
         cold::run().await;
+    }
+    if wanted("verifiers") {
+        verifiers::run().await;
     }
 }

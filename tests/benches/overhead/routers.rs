@@ -1,10 +1,10 @@
-//! The three routers every case compares, and the Oneloop stand-in behind the cached one.
+//! The routers every case compares, and the Oneloop stand-in behind the cached one.
 
 use axum::Router;
 use axum::routing::get;
 use oneloop_runtime::{
     CachedVerifier, GrantedScope, KeyDigest, LocalKey, LocalVerifier, Oneloop, OneloopLayer,
-    Permissions, oneloop,
+    Permissions, RequiredScope, oneloop,
 };
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -71,7 +71,12 @@ impl Routers {
     }
 }
 
-fn local_verifier() -> LocalVerifier {
+/// The scope every protected handler requires.
+pub fn profile_read() -> RequiredScope {
+    RequiredScope::new("profile", Permissions::READ)
+}
+
+pub fn local_verifier() -> LocalVerifier {
     let key = LocalKey::new("ak_bench", KeyDigest::of(KEY))
         .scope(GrantedScope::new("profile", Permissions::READ));
     LocalVerifier::new([key]).expect("one key")
