@@ -223,3 +223,24 @@ async fn redirect_is_not_followed() {
     );
     assert_problem("307", &response, 500, "internal_error");
 }
+
+#[tokio::test]
+async fn oversized_response_returns_503() {
+    let mut body = valid_response();
+    body["metadata"] = json!({ "padding": "x".repeat(70 * 1024) });
+    let response = response_for(json_response(body)).await;
+    assert_problem(
+        "a 70 KiB VALID body",
+        &response,
+        503,
+        "verifier_unavailable",
+    );
+}
+
+#[tokio::test]
+async fn large_valid_response_under_limit_passes() {
+    let mut body = valid_response();
+    body["metadata"] = json!({ "padding": "x".repeat(60 * 1024) });
+    let response = response_for(json_response(body)).await;
+    assert_eq!(response.status, 200, "{response:?}");
+}

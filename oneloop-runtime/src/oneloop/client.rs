@@ -106,7 +106,7 @@ impl Oneloop {
             .map_err(transport_error)?;
         let status = response.status();
         let retry_after = retry_after(response.headers());
-        let bytes = response.bytes().await.map_err(transport_error)?;
+        let bytes = read_body(response).await?;
         if status.is_success() {
             return decode_verdict(&bytes);
         }
@@ -134,6 +134,31 @@ impl Verify for Oneloop {
             }
         })
     }
+}
+
+/// The largest response body read from Oneloop. A verify response is well under 4 KiB, so a
+/// larger one is not the documented JSON, and reading it whole would let a broken proxy make
+/// every request hold megabytes.
+const MAX_RESPONSE_BYTES: usize = 64 * 1024;
+
+async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, VerifyError> {
+    let too_large = || {
+        VerifyError::unavailable(format!(
+            "Oneloop response body is larger than {MAX_RESPONSE_BYTES} bytes"
+        ))
+    };
+    let declared = response.content_length().unwrap_or(0);
+    if declared > MAX_RESPONSE_BYTES as u64 {
+        return Err(too_large());
+    }
+    let mut body = Vec::new();
+    while let Some(chunk) = response.chunk().await.map_err(transport_error)? {
+        if body.len() + chunk.len() > MAX_RESPONSE_BYTES {
+            return Err(too_large());
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body)
 }
 
 fn decode_verdict(body: &[u8]) -> Result<Verdict, VerifyError> {
