@@ -5,12 +5,21 @@ use std::time::{Duration, Instant};
 
 use crate::error::VerifyError;
 
-/// At most one verifier failure is logged per window; the rest are counted.
+/// At most one verifier failure of each kind is logged per window; the rest are counted.
 const WINDOW: Duration = Duration::from_secs(10);
 
-/// Logs the first verifier failure of each window and counts the others.
+/// Logs the first verifier failure of each kind in each window and counts the others.
+///
+/// Unavailable and misconfigured verifiers have separate windows, so an outage's warnings never
+/// hide the error that says this service's own configuration is wrong.
 pub(crate) struct FailureLog {
     start: Instant,
+    unavailable: Window,
+    misconfigured: Window,
+}
+
+#[derive(Default)]
+struct Window {
     /// Milliseconds since `start` at the last logged failure, plus one; zero means never.
     last_logged: AtomicU64,
     suppressed: AtomicU64,
@@ -20,46 +29,58 @@ impl Default for FailureLog {
     fn default() -> Self {
         Self {
             start: Instant::now(),
-            last_logged: AtomicU64::new(0),
-            suppressed: AtomicU64::new(0),
+            unavailable: Window::default(),
+            misconfigured: Window::default(),
         }
     }
 }
 
 impl FailureLog {
+    /// Logs `error`, which must not contain the caller's key, unless its window is taken.
     pub(crate) fn record(&self, error: &VerifyError, route: &str) {
-        if !self.claim_window() {
-            self.suppressed.fetch_add(1, Ordering::Relaxed);
+        let window = if error.is_misconfigured() {
+            &self.misconfigured
+        } else {
+            &self.unavailable
+        };
+        if !window.claim(self.elapsed_ms()) {
+            window.suppressed.fetch_add(1, Ordering::Relaxed);
             return;
         }
-        let suppressed = self.suppressed.swap(0, Ordering::Relaxed);
+        let suppressed = window.suppressed.swap(0, Ordering::Relaxed);
         if error.is_misconfigured() {
             tracing::error!(
                 route,
                 suppressed,
                 error = error.message(),
-                "oneloop verifier rejected this service's configuration; check the SDK key and base URL"
+                "verifier rejected this service's configuration (for Oneloop: check the SDK key \
+                 and base URL); answering 500"
             );
         } else {
             tracing::warn!(
                 route,
                 suppressed,
                 error = error.message(),
-                "oneloop verifier unavailable; answering 503"
+                "verifier unavailable; answering 503"
             );
         }
     }
 
-    /// Returns whether this failure opens a new window and so should be logged.
-    fn claim_window(&self) -> bool {
-        let now = u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX) + 1;
+    fn elapsed_ms(&self) -> u64 {
+        u64::try_from(self.start.elapsed().as_millis()).unwrap_or(u64::MAX - 1) + 1
+    }
+}
+
+impl Window {
+    /// Returns whether a failure at `now_ms` opens a new window and so should be logged.
+    fn claim(&self, now_ms: u64) -> bool {
         let last = self.last_logged.load(Ordering::Relaxed);
         let window = u64::try_from(WINDOW.as_millis()).unwrap_or(u64::MAX);
-        if last != 0 && now.saturating_sub(last) < window {
+        if last != 0 && now_ms.saturating_sub(last) < window {
             return false;
         }
         self.last_logged
-            .compare_exchange(last, now, Ordering::Relaxed, Ordering::Relaxed)
+            .compare_exchange(last, now_ms, Ordering::Relaxed, Ordering::Relaxed)
             .is_ok()
     }
 }
@@ -75,6 +96,24 @@ mod tests {
         log.record(&error, "/a");
         log.record(&error, "/a");
         log.record(&error, "/a");
-        assert_eq!(log.suppressed.load(Ordering::Relaxed), 2);
+        assert_eq!(log.unavailable.suppressed.load(Ordering::Relaxed), 2);
+    }
+
+    #[test]
+    fn misconfiguration_has_its_own_window() {
+        let log = FailureLog::default();
+        log.record(&VerifyError::unavailable("connection refused"), "/a");
+        log.record(&VerifyError::misconfigured("401 from Oneloop"), "/a");
+        assert_eq!(log.unavailable.suppressed.load(Ordering::Relaxed), 0);
+        assert_eq!(log.misconfigured.suppressed.load(Ordering::Relaxed), 0);
+        assert_ne!(log.misconfigured.last_logged.load(Ordering::Relaxed), 0);
+    }
+
+    #[test]
+    fn window_reopens_after_its_length() {
+        let window = Window::default();
+        assert!(window.claim(1));
+        assert!(!window.claim(9_999));
+        assert!(window.claim(10_001));
     }
 }

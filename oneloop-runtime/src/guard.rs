@@ -12,7 +12,7 @@ use crate::rejection::{DEFAULT_RETRY_AFTER, Rejection};
 use crate::scope::RequiredScope;
 use crate::scope_type::ScopeSet;
 use crate::verdict::{KeyStatus, Verdict};
-use crate::verified::{VerifiedKey, retry_after_from_reset};
+use crate::verified::VerifiedKey;
 use crate::verify::VerifyRequest;
 
 /// Verifies the request's key against the scopes in `S` before any later extractor runs.
@@ -92,7 +92,7 @@ fn reject_verdict(verdict: &Verdict, scopes: &'static [RequiredScope], parts: &P
     match verdict.status() {
         KeyStatus::InvalidScopes => Rejection::InsufficientScope(scopes),
         KeyStatus::RateLimited => {
-            Rejection::RateLimited(verdict.rate_limit().and_then(retry_after_from_reset))
+            Rejection::RateLimited(verdict.rate_limit().and_then(|limit| limit.reset_after()))
         }
         KeyStatus::UsageLimited => Rejection::UsageLimited,
         other => Rejection::InvalidKey(other.clone()),

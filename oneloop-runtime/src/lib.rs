@@ -37,6 +37,7 @@ mod oneloop;
 mod rejection;
 mod scope;
 mod scope_type;
+mod unix_time;
 mod verdict;
 mod verified;
 mod verify;

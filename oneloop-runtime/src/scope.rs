@@ -142,15 +142,17 @@ impl GrantedScope {
 
 /// Returns whether `granted` satisfies every scope in `required`.
 ///
-/// A required scope is satisfied when a granted scope has the same name and holds every required
-/// flag. Flags may be spread over several granted entries with the same name.
+/// A required scope is satisfied when the key holds a scope with the same name and every required
+/// flag on it, even when no flag is required. Flags may be spread over several granted entries
+/// with the same name.
 #[must_use]
 pub fn satisfies(granted: &[GrantedScope], required: &[RequiredScope]) -> bool {
     required.iter().all(|needed| {
-        let held = granted
-            .iter()
-            .filter(|scope| scope.name == needed.name)
-            .fold(Permissions::NONE, |acc, scope| acc | scope.permissions);
+        let mut matching = granted.iter().filter(|scope| scope.name == needed.name);
+        let Some(first) = matching.next() else {
+            return false;
+        };
+        let held = matching.fold(first.permissions, |acc, scope| acc | scope.permissions);
         held.contains(needed.permissions)
     })
 }
@@ -191,6 +193,29 @@ mod tests {
     fn satisfies_rejects_other_name() {
         let granted = [GrantedScope::new("billing", Permissions::ALL)];
         assert!(!satisfies(&granted, &[PROFILE_READ]));
+    }
+
+    #[test]
+    fn satisfies_requires_name_without_flags() {
+        let admin = [RequiredScope::new("admin", Permissions::NONE)];
+        assert!(!satisfies(&[], &admin));
+        assert!(satisfies(
+            &[GrantedScope::new("admin", Permissions::NONE)],
+            &admin
+        ));
+    }
+
+    #[test]
+    fn satisfies_merges_entries_with_one_name() {
+        let granted = [
+            GrantedScope::new("profile", Permissions::READ),
+            GrantedScope::new("profile", Permissions::UPDATE),
+        ];
+        let both = [RequiredScope::new(
+            "profile",
+            Permissions::READ | Permissions::UPDATE,
+        )];
+        assert!(satisfies(&granted, &both));
     }
 
     #[test]

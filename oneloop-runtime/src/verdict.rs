@@ -70,12 +70,23 @@ impl KeyStatus {
 }
 
 /// Rate-limit information a verifier reported.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+///
+/// Its presence alone means a rate limit applied, so a cache never stores the verdict; either
+/// field may be missing when the verifier sent it in an unexpected form.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateLimit {
     /// Calls left in the current window.
-    pub remaining: i64,
+    pub remaining: Option<i64>,
     /// When the window resets, as Oneloop reports it (most likely Unix epoch milliseconds).
-    pub reset_at: i64,
+    pub reset_at: Option<i64>,
+}
+
+impl RateLimit {
+    /// Returns the delay until the window resets, if the reset time is known.
+    #[must_use]
+    pub fn reset_after(&self) -> Option<std::time::Duration> {
+        crate::unix_time::until(self.reset_at?)
+    }
 }
 
 /// A verifier's decision about one key and one list of required scopes.

@@ -1,7 +1,6 @@
 //! The extractor a protected handler takes to learn who called.
 
 use std::collections::BTreeMap;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
@@ -84,88 +83,5 @@ impl<State: Send + Sync> FromRequestParts<State> for VerifiedKey {
             "VerifiedKey is taken by a handler without #[oneloop]; add the attribute; answering 500"
         );
         Err(Rejection::MissingGuard.into_response())
-    }
-}
-
-/// Converts Oneloop's `resetAt` into a delay from now.
-///
-/// NOTE: Oneloop does not document the unit of `resetAt`. Values below 10^11 are read as Unix
-/// seconds, because 10^11 seconds is past the year 5000, and larger ones as Unix milliseconds.
-pub(crate) fn retry_after_from_reset(rate_limit: RateLimit) -> Option<Duration> {
-    let reset_ms = u64::try_from(rate_limit.reset_at).ok()?;
-    let reset_ms = if reset_ms < 100_000_000_000 {
-        reset_ms.checked_mul(1000)?
-    } else {
-        reset_ms
-    };
-    let now_ms = u64::try_from(
-        SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .ok()?
-            .as_millis(),
-    )
-    .ok()?;
-    Some(Duration::from_millis(reset_ms.saturating_sub(now_ms)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn now_ms() -> i64 {
-        let ms = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .unwrap()
-            .as_millis();
-        i64::try_from(ms).unwrap()
-    }
-
-    #[test]
-    fn reset_in_milliseconds() {
-        let reset_at = now_ms() + 30_000;
-        let delay = retry_after_from_reset(RateLimit {
-            remaining: 0,
-            reset_at,
-        })
-        .unwrap();
-        assert!(
-            delay > Duration::from_secs(28) && delay <= Duration::from_secs(30),
-            "{delay:?}"
-        );
-    }
-
-    #[test]
-    fn reset_in_seconds() {
-        let reset_at = now_ms() / 1000 + 60;
-        let delay = retry_after_from_reset(RateLimit {
-            remaining: 0,
-            reset_at,
-        })
-        .unwrap();
-        assert!(
-            delay > Duration::from_secs(58) && delay <= Duration::from_secs(60),
-            "{delay:?}"
-        );
-    }
-
-    #[test]
-    fn reset_in_past_is_zero() {
-        let delay = retry_after_from_reset(RateLimit {
-            remaining: 0,
-            reset_at: 1_000,
-        })
-        .unwrap();
-        assert_eq!(delay, Duration::ZERO);
-    }
-
-    #[test]
-    fn negative_reset_is_ignored() {
-        assert_eq!(
-            retry_after_from_reset(RateLimit {
-                remaining: 0,
-                reset_at: -5
-            }),
-            None
-        );
     }
 }

@@ -2,20 +2,20 @@
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex, PoisonError};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::{Duration, Instant};
 
-use futures_util::FutureExt;
-use futures_util::future::{BoxFuture, Shared};
 use moka::Expiry;
 use moka::sync::Cache;
 
 use super::builder::CachedVerifierBuilder;
+use super::in_flight::InFlight;
 use super::key::CacheKey;
 use crate::error::VerifyError;
 use crate::local::KeyDigest;
 use crate::scope::RequiredScope;
+use crate::unix_time;
 use crate::verdict::{KeyStatus, Verdict};
 use crate::verify::{Verify, VerifyRequest};
 
@@ -26,6 +26,7 @@ use crate::verify::{Verify, VerifyRequest};
 /// - `VALID` verdicts are kept for the valid TTL (default 30 s) and rejecting verdicts for the
 ///   invalid TTL (default 5 s). A revoked key therefore keeps passing for at most the valid TTL,
 ///   unless [`invalidate`](Self::invalidate) is called, which takes effect at once.
+/// - A verdict that reports the key's expiry is kept no longer than until then.
 /// - Verifier errors are never cached, nor are `RATE_LIMITED` and `USAGE_LIMITED` verdicts or any
 ///   verdict that carries rate-limit information.
 /// - Requests that record usage or carry a rate limit ([`VerifyRequest::has_side_effects`])
@@ -35,9 +36,12 @@ use crate::verify::{Verify, VerifyRequest};
 ///   It sends the route of the request that started it, so the routes of callers that join it
 ///   or hit the cache never reach the inner verifier.
 ///
-/// Needs a Tokio runtime.
+/// # Panics
+///
+/// Verifying on a cache miss panics outside a Tokio runtime, because the shared call runs on a
+/// Tokio task.
 pub struct CachedVerifier<V> {
-    inner: Arc<Inner<V>>,
+    pub(super) inner: Arc<Inner<V>>,
 }
 
 impl<V> Clone for CachedVerifier<V> {
@@ -48,14 +52,11 @@ impl<V> Clone for CachedVerifier<V> {
     }
 }
 
-struct Inner<V> {
-    verifier: V,
+pub(super) struct Inner<V> {
+    pub(super) verifier: V,
     verdicts: Cache<CacheKey, Arc<Entry>>,
-    in_flight: Mutex<HashMap<CacheKey, InFlight>>,
-    /// Bumped by every `invalidate`, so a verification that started before it does not store
-    /// its verdict or let later callers join it.
-    epoch: AtomicU64,
-    next_call_id: AtomicU64,
+    pub(super) in_flight: Mutex<HashMap<CacheKey, InFlight>>,
+    pub(super) next_call_id: AtomicU64,
     valid_ttl: Duration,
     invalid_ttl: Duration,
 }
@@ -64,15 +65,6 @@ struct Entry {
     scopes: Box<[RequiredScope]>,
     verdict: Verdict,
     ttl: Duration,
-}
-
-type SharedVerdict = Shared<BoxFuture<'static, Result<Verdict, VerifyError>>>;
-
-struct InFlight {
-    id: u64,
-    epoch: u64,
-    scopes: Box<[RequiredScope]>,
-    verdict: SharedVerdict,
 }
 
 struct EntryExpiry;
@@ -113,7 +105,6 @@ impl<V: Verify> CachedVerifier<V> {
                 verifier,
                 verdicts,
                 in_flight: Mutex::new(HashMap::new()),
-                epoch: AtomicU64::new(0),
                 next_call_id: AtomicU64::new(0),
                 valid_ttl: settings.valid_ttl,
                 invalid_ttl: settings.invalid_ttl,
@@ -122,12 +113,18 @@ impl<V: Verify> CachedVerifier<V> {
     }
 
     /// Drops every cached verdict for `key` and stops verifications already running for it from
-    /// storing theirs. The next request with the key reaches the inner verifier.
+    /// storing theirs or being joined. The next request with the key reaches the inner verifier.
     pub fn invalidate(&self, key: &str) {
         let digest = KeyDigest::of(key);
-        self.inner.epoch.fetch_add(1, Ordering::SeqCst);
-        self.lock_in_flight()
-            .retain(|cache_key, _| cache_key.key != digest);
+        // Cancel running calls before registering the predicate below, so that a call either
+        // sees the flag before storing or stores an entry the predicate covers.
+        self.lock_in_flight().retain(|cache_key, call| {
+            let matches = cache_key.key == digest;
+            if matches {
+                call.cancel();
+            }
+            !matches
+        });
         // Only fails when closures are not enabled, and the builder enables them.
         let _ = self
             .inner
@@ -148,7 +145,7 @@ impl<V: Verify> CachedVerifier<V> {
         &self.inner.verifier
     }
 
-    fn lock_in_flight(&self) -> std::sync::MutexGuard<'_, HashMap<CacheKey, InFlight>> {
+    pub(super) fn lock_in_flight(&self) -> MutexGuard<'_, HashMap<CacheKey, InFlight>> {
         self.inner
             .in_flight
             .lock()
@@ -172,80 +169,18 @@ impl<V: Verify> Verify for CachedVerifier<V> {
 }
 
 impl<V: Verify> CachedVerifier<V> {
-    /// Joins the running verification for this key and scopes, or starts one.
-    fn shared_call(&self, cache_key: CacheKey, request: &VerifyRequest<'_>) -> SharedVerdict {
-        let mut in_flight = self.lock_in_flight();
-        let epoch = self.inner.epoch.load(Ordering::SeqCst);
-        if let Some(call) = in_flight.get(&cache_key) {
-            if call.epoch == epoch && *call.scopes == *request.scopes() {
-                return call.verdict.clone();
-            }
-        }
-        let id = self.inner.next_call_id.fetch_add(1, Ordering::Relaxed);
-        let scopes: Box<[RequiredScope]> = request.scopes().into();
-        let verdict = self.spawn_call(
-            cache_key,
-            id,
-            epoch,
-            request.key().to_owned(),
-            scopes.clone(),
-            request.route().map(str::to_owned),
-        );
-        let call = InFlight {
-            id,
-            epoch,
-            scopes,
-            verdict: verdict.clone(),
-        };
-        in_flight.insert(cache_key, call);
-        verdict
-    }
-
-    fn spawn_call(
+    /// Stores a verdict unless `cancelled` was set by an `invalidate` for its key.
+    pub(super) fn store(
         &self,
         cache_key: CacheKey,
-        id: u64,
-        epoch: u64,
-        key: String,
-        scopes: Box<[RequiredScope]>,
-        route: Option<String>,
-    ) -> SharedVerdict {
-        let cache = self.clone();
-        let task = tokio::spawn(async move {
-            let mut request = VerifyRequest::new(&key, &scopes);
-            if let Some(route) = &route {
-                request = request.with_route(route);
-            }
-            let result = cache.inner.verifier.verify(request).await;
-            if let Ok(verdict) = &result {
-                cache.store(cache_key, epoch, scopes, verdict);
-            }
-            cache.finish_call(cache_key, id);
-            result
-        });
-        task.map(|joined| {
-            joined.unwrap_or_else(|error| {
-                Err(VerifyError::unavailable(format!(
-                    "verification task failed: {error}"
-                )))
-            })
-        })
-        .boxed()
-        .shared()
-    }
-
-    /// Stores a verdict unless an `invalidate` ran since the verification started.
-    fn store(
-        &self,
-        cache_key: CacheKey,
-        epoch: u64,
+        cancelled: &AtomicBool,
         scopes: Box<[RequiredScope]>,
         verdict: &Verdict,
     ) {
         let Some(ttl) = self.ttl_for(verdict) else {
             return;
         };
-        if self.inner.epoch.load(Ordering::SeqCst) != epoch {
+        if cancelled.load(Ordering::SeqCst) {
             return;
         }
         let entry = Arc::new(Entry {
@@ -254,27 +189,29 @@ impl<V: Verify> CachedVerifier<V> {
             ttl,
         });
         self.inner.verdicts.insert(cache_key, entry);
-        // An `invalidate` between the check above and the insert must still win.
-        if self.inner.epoch.load(Ordering::SeqCst) != epoch {
+        // An `invalidate` between the check above and the insert registered its predicate before
+        // this entry existed, so the predicate does not cover it: remove it here.
+        if cancelled.load(Ordering::SeqCst) {
             self.inner.verdicts.invalidate(&cache_key);
         }
     }
 
+    /// Returns how long `verdict` may be served, or `None` if it must not be cached.
     fn ttl_for(&self, verdict: &Verdict) -> Option<Duration> {
         if verdict.rate_limit().is_some() {
             return None;
         }
-        match verdict.status() {
-            KeyStatus::Valid => Some(self.inner.valid_ttl),
-            KeyStatus::RateLimited | KeyStatus::UsageLimited => None,
-            _ => Some(self.inner.invalid_ttl),
-        }
-    }
-
-    fn finish_call(&self, cache_key: CacheKey, id: u64) {
-        let mut in_flight = self.lock_in_flight();
-        if in_flight.get(&cache_key).is_some_and(|call| call.id == id) {
-            in_flight.remove(&cache_key);
+        let ttl = match verdict.status() {
+            KeyStatus::Valid => self.inner.valid_ttl,
+            KeyStatus::RateLimited | KeyStatus::UsageLimited => return None,
+            _ => self.inner.invalid_ttl,
+        };
+        // A key that expires sooner than the TTL must stop passing when it expires.
+        let until_expiry = verdict.details().expires_at.and_then(unix_time::until);
+        match until_expiry {
+            Some(left) if left.is_zero() => None,
+            Some(left) => Some(ttl.min(left)),
+            None => Some(ttl),
         }
     }
 }

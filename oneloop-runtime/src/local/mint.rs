@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 
 use super::entry::{KeyDigest, LocalKey};
 use super::time;
+use crate::scope::Permissions;
 
 /// The prefix of minted keys, so they are easy to spot in a secret scanner.
 pub const MINTED_KEY_PREFIX: &str = "sk_local_";
@@ -69,12 +70,11 @@ fn render_entry(key: &LocalKey) -> String {
     if let Some(customer) = &key.customer_id {
         let _ = writeln!(out, "customer = {}", quoted(customer));
     }
-    let scopes: Vec<String> = key
-        .scopes
-        .iter()
-        .map(|scope| {
-            let flags: Vec<String> = scope.permissions().names().map(quoted).collect();
-            format!("{} = [{}]", quoted(scope.name()), flags.join(", "))
+    let scopes: Vec<String> = merged_scopes(key)
+        .into_iter()
+        .map(|(name, permissions)| {
+            let flags: Vec<String> = permissions.names().map(quoted).collect();
+            format!("{} = [{}]", quoted(name), flags.join(", "))
         })
         .collect();
     let _ = writeln!(out, "scopes = {{ {} }}", scopes.join(", "));
@@ -83,6 +83,9 @@ fn render_entry(key: &LocalKey) -> String {
     }
     if !key.enabled {
         out.push_str("enabled = false\n");
+    }
+    if key.deleted {
+        out.push_str("deleted = true\n");
     }
     if !key.metadata.is_empty() {
         let pairs: Vec<String> = key
@@ -95,6 +98,19 @@ fn render_entry(key: &LocalKey) -> String {
     out
 }
 
+/// Returns each scope name once with the union of its flags, in first-seen order, because a TOML
+/// table cannot repeat a name.
+fn merged_scopes(key: &LocalKey) -> Vec<(&str, Permissions)> {
+    let mut merged: Vec<(&str, Permissions)> = Vec::new();
+    for scope in &key.scopes {
+        match merged.iter_mut().find(|(name, _)| *name == scope.name()) {
+            Some((_, permissions)) => *permissions = *permissions | scope.permissions(),
+            None => merged.push((scope.name(), scope.permissions())),
+        }
+    }
+    merged
+}
+
 fn quoted(text: &str) -> String {
     toml::Value::String(text.to_owned()).to_string()
 }
@@ -104,8 +120,42 @@ mod tests {
     use super::*;
     use crate::Verify;
     use crate::local::LocalVerifier;
-    use crate::scope::{GrantedScope, Permissions, RequiredScope};
+    use crate::scope::{GrantedScope, RequiredScope};
+    use crate::verdict::KeyStatus;
     use crate::verify::VerifyRequest;
+
+    async fn status_of(minted: &MintedKey, scopes: &[RequiredScope]) -> KeyStatus {
+        let verifier = LocalVerifier::from_toml(&minted.to_toml()).unwrap();
+        let request = VerifyRequest::new(minted.secret(), scopes);
+        verifier.verify(request).await.unwrap().status().clone()
+    }
+
+    #[tokio::test]
+    async fn deleted_key_stays_deleted() {
+        let minted = MintedKey::generate("k1", |key| key.deleted(true)).unwrap();
+        assert!(minted.to_toml().contains("deleted = true"));
+        assert_eq!(status_of(&minted, &[]).await, KeyStatus::Deleted);
+    }
+
+    #[tokio::test]
+    async fn disabled_key_stays_disabled() {
+        let minted = MintedKey::generate("k1", |key| key.enabled(false)).unwrap();
+        assert_eq!(status_of(&minted, &[]).await, KeyStatus::Disabled);
+    }
+
+    #[tokio::test]
+    async fn repeated_scope_is_merged() {
+        let minted = MintedKey::generate("k1", |key| {
+            key.scope(GrantedScope::new("profile", Permissions::READ))
+                .scope(GrantedScope::new("profile", Permissions::UPDATE))
+        })
+        .unwrap();
+        let both = [RequiredScope::new(
+            "profile",
+            Permissions::READ | Permissions::UPDATE,
+        )];
+        assert_eq!(status_of(&minted, &both).await, KeyStatus::Valid);
+    }
 
     #[tokio::test]
     async fn minted_entry_loads_and_verifies() {

@@ -27,8 +27,12 @@ pub enum BuildError {
          copy it again from the Oneloop dashboard"
     )]
     InvalidApiKey,
-    /// The base URL is not an absolute `http` or `https` URL.
-    #[error("invalid Oneloop base URL `{0}`: expected an absolute http or https URL")]
+    /// The base URL is not an absolute `http` or `https` URL with a host and nothing after its
+    /// path.
+    #[error(
+        "invalid Oneloop base URL `{0}`: expected an absolute http or https URL with a host and \
+         no query, fragment, credentials or spaces, such as https://prod.oneloop.ai"
+    )]
     InvalidBaseUrl(String),
     /// The HTTP client could not be built.
     #[error("failed to build the HTTP client: {0}")]
@@ -145,16 +149,23 @@ fn authorization_header(sdk_key: &str) -> Result<HeaderValue, BuildError> {
     Ok(value)
 }
 
+/// Builds the verify endpoint's URL from a base URL, which must be an absolute `http` or `https`
+/// URL with a host and nothing after its path, so no part of it can redirect the keys elsewhere.
 fn verify_url(base_url: &str) -> Result<reqwest::Url, BuildError> {
     let invalid = || BuildError::InvalidBaseUrl(base_url.to_owned());
-    let url = reqwest::Url::parse(&format!(
-        "{}/api/v1/api-key/verify",
-        base_url.trim_end_matches('/')
-    ))
-    .map_err(|_| invalid())?;
-    if !matches!(url.scheme(), "http" | "https") || url.cannot_be_a_base() {
+    if base_url.chars().any(char::is_whitespace) {
         return Err(invalid());
     }
+    let base = reqwest::Url::parse(base_url).map_err(|_| invalid())?;
+    let has_host = base.host_str().is_some_and(|host| !host.is_empty());
+    let plain = base.query().is_none() && base.fragment().is_none();
+    let credentials = !base.username().is_empty() || base.password().is_some();
+    if !matches!(base.scheme(), "http" | "https") || !has_host || !plain || credentials {
+        return Err(invalid());
+    }
+    let path = base.path().trim_end_matches('/');
+    let mut url = base.clone();
+    url.set_path(&format!("{path}/api/v1/api-key/verify"));
     Ok(url)
 }
 
@@ -181,10 +192,31 @@ mod tests {
 
     #[test]
     fn rejects_non_http_base_url() {
-        for base in ["ftp://example.test", "not a url", "/relative"] {
+        let cases = [
+            "ftp://example.test",
+            "not a url",
+            "/relative",
+            "http://",
+            "http://127.0.0.1:9?x=1",
+            "http://127.0.0.1:9#frag",
+            "https://prod.oneloop.ai/ ",
+            " https://prod.oneloop.ai",
+            "https://user:pass@prod.oneloop.ai",
+            "",
+        ];
+        for base in cases {
             let error = Oneloop::builder("sk").base_url(base).build().unwrap_err();
             assert!(matches!(error, BuildError::InvalidBaseUrl(_)), "{base}");
         }
+    }
+
+    #[test]
+    fn default_base_url_builds() {
+        let url = verify_url(DEFAULT_BASE_URL).unwrap();
+        assert_eq!(
+            url.as_str(),
+            "https://prod.oneloop.ai/api/v1/api-key/verify"
+        );
     }
 
     #[test]

@@ -107,7 +107,9 @@ impl Oneloop {
         let status = response.status();
         let retry_after = retry_after(response.headers());
         let bytes = read_body(response).await?;
-        if status.is_success() {
+        // Oneloop answers 200 for every key, good or bad; any other 2xx is not the documented
+        // answer.
+        if status == StatusCode::OK {
             return decode_verdict(&bytes);
         }
         Err(status_error(status, &bytes, retry_after))
@@ -162,17 +164,17 @@ async fn read_body(mut response: reqwest::Response) -> Result<Vec<u8>, VerifyErr
 }
 
 fn decode_verdict(body: &[u8]) -> Result<Verdict, VerifyError> {
-    match serde_json::from_slice::<WireResponse>(body) {
+    match WireResponse::parse(body) {
         Ok(response) => Ok(response.into_verdict()),
         Err(error) => Err(VerifyError::unavailable(format!(
-            "Oneloop responded 2xx with a body that is not the documented JSON: {error}"
+            "Oneloop responded 200 with a body that is not the documented JSON: {error}"
         ))),
     }
 }
 
 /// Maps a non-2xx response. A redirect (never followed, since it would resend the caller's key)
 /// or a 4xx other than 408 and 429 means this service is misconfigured. Everything else,
-/// 408, 429 and 5xx included, means Oneloop is unavailable for now.
+/// 408, 429, 5xx and a 2xx other than 200 included, means Oneloop is unavailable for now.
 fn status_error(status: StatusCode, body: &[u8], retry_after: Option<Duration>) -> VerifyError {
     let message = WireError::message(body).unwrap_or_else(|| "no error message".to_owned());
     if status.is_redirection() {

@@ -93,8 +93,9 @@ pub(crate) struct WireResponse {
     expires_at: Option<i64>,
     #[serde(default, deserialize_with = "lenient")]
     scopes: Option<Vec<WireGrantedScope>>,
-    #[serde(default, deserialize_with = "lenient")]
-    rate_limit: Option<WireRateLimit>,
+    /// Kept as raw JSON: any non-null `rateLimit`, well-formed or not, means a rate limit applied.
+    #[serde(default)]
+    rate_limit: Option<serde_json::Value>,
     #[serde(default, deserialize_with = "lenient")]
     metadata: Option<BTreeMap<String, serde_json::Value>>,
 }
@@ -112,11 +113,13 @@ struct WireGrantedScope {
     del: Option<bool>,
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 struct WireRateLimit {
-    remaining: i64,
-    reset_at: i64,
+    #[serde(default, deserialize_with = "lenient")]
+    remaining: Option<i64>,
+    #[serde(default, deserialize_with = "lenient")]
+    reset_at: Option<i64>,
 }
 
 /// Reads an optional field, treating a value of the wrong type as absent.
@@ -130,6 +133,16 @@ where
 }
 
 impl WireResponse {
+    /// Parses a verify response body, which must be a JSON object with a string `status`.
+    pub(crate) fn parse(body: &[u8]) -> Result<Self, String> {
+        let value: serde_json::Value =
+            serde_json::from_slice(body).map_err(|error| error.to_string())?;
+        if !value.is_object() {
+            return Err("the body is not a JSON object".to_owned());
+        }
+        serde_json::from_value(value).map_err(|error| error.to_string())
+    }
+
     pub(crate) fn into_verdict(self) -> Verdict {
         let details = KeyDetails {
             key_id: self.api_key_id,
@@ -146,9 +159,12 @@ impl WireResponse {
                 .into_iter()
                 .map(|(name, value)| (name, metadata_text(value)))
                 .collect(),
-            rate_limit: self.rate_limit.map(|limit| RateLimit {
-                remaining: limit.remaining,
-                reset_at: limit.reset_at,
+            rate_limit: self.rate_limit.map(|value| {
+                let limit: WireRateLimit = serde_json::from_value(value).unwrap_or_default();
+                RateLimit {
+                    remaining: limit.remaining,
+                    reset_at: limit.reset_at,
+                }
             }),
             expires_at: self.expires_at,
         };
@@ -250,6 +266,33 @@ mod tests {
 
     #[test]
     fn response_without_status_is_an_error() {
-        assert!(serde_json::from_str::<WireResponse>(r#"{"apiKeyId":"ak_1"}"#).is_err());
+        assert!(WireResponse::parse(br#"{"apiKeyId":"ak_1"}"#).is_err());
+    }
+
+    #[test]
+    fn array_body_is_rejected() {
+        assert!(WireResponse::parse(br#"["VALID"]"#).is_err());
+        assert!(WireResponse::parse(br#""VALID""#).is_err());
+    }
+
+    #[test]
+    fn malformed_rate_limit_still_counts() {
+        let bodies = [
+            r#"{"status":"VALID","rateLimit":{"remaining":1,"resetAt":1.7333e12}}"#,
+            r#"{"status":"VALID","rateLimit":{"remaining":1,"resetAt":"1733300000000"}}"#,
+            r#"{"status":"VALID","rateLimit":{}}"#,
+            r#"{"status":"VALID","rateLimit":"soon"}"#,
+        ];
+        for body in bodies {
+            let verdict = WireResponse::parse(body.as_bytes()).unwrap().into_verdict();
+            assert!(verdict.rate_limit().is_some(), "{body}");
+        }
+    }
+
+    #[test]
+    fn null_rate_limit_is_absent() {
+        let body = br#"{"status":"VALID","rateLimit":null}"#;
+        let verdict = WireResponse::parse(body).unwrap().into_verdict();
+        assert!(verdict.rate_limit().is_none());
     }
 }
