@@ -16,7 +16,7 @@ pub enum CredentialsError {
     SeveralHeaders,
     /// `Bearer` with no token after it.
     EmptyToken,
-    /// A byte that is not visible ASCII, or a space inside the token.
+    /// A space inside the token, or a byte that is not visible ASCII.
     InvalidCharacters,
     /// A token longer than [`MAX_KEY_LEN`].
     TooLong,
@@ -30,7 +30,9 @@ impl CredentialsError {
             Self::Missing => "missing bearer credentials in the Authorization header",
             Self::SeveralHeaders => "more than one Authorization header",
             Self::EmptyToken => "empty bearer token",
-            Self::InvalidCharacters => "bearer token contains characters other than visible ASCII",
+            Self::InvalidCharacters => {
+                "bearer token contains a space or a character other than visible ASCII"
+            }
             Self::TooLong => "bearer token is longer than 512 bytes",
         }
     }
@@ -46,32 +48,35 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, CredentialsError> {
     if values.next().is_some() {
         return Err(CredentialsError::SeveralHeaders);
     }
-    let value = value
-        .to_str()
-        .map_err(|_| CredentialsError::InvalidCharacters)?;
-    let value = value.trim_matches(is_space);
-    let (scheme, rest) = value.split_once(is_space).unwrap_or((value, ""));
-    if !scheme.eq_ignore_ascii_case("bearer") {
+    // Work on bytes, so that another scheme is answered as missing bearer credentials whatever
+    // bytes follow it.
+    let value = value.as_bytes().trim_ascii();
+    let split = value.iter().position(|byte| is_space(*byte));
+    let (scheme, rest) = match split {
+        Some(at) => (&value[..at], &value[at..]),
+        None => (value, &b""[..]),
+    };
+    if !scheme.eq_ignore_ascii_case(b"bearer") {
         return Err(CredentialsError::Missing);
     }
-    check_token(rest.trim_matches(is_space))
+    check_token(rest.trim_ascii())
 }
 
-fn check_token(token: &str) -> Result<&str, CredentialsError> {
+fn check_token(token: &[u8]) -> Result<&str, CredentialsError> {
     if token.is_empty() {
         return Err(CredentialsError::EmptyToken);
     }
     if token.len() > MAX_KEY_LEN {
         return Err(CredentialsError::TooLong);
     }
-    if !token.bytes().all(|byte| byte.is_ascii_graphic()) {
+    if !token.iter().all(u8::is_ascii_graphic) {
         return Err(CredentialsError::InvalidCharacters);
     }
-    Ok(token)
+    std::str::from_utf8(token).map_err(|_| CredentialsError::InvalidCharacters)
 }
 
-fn is_space(c: char) -> bool {
-    c == ' ' || c == '\t'
+fn is_space(byte: u8) -> bool {
+    byte == b' ' || byte == b'\t'
 }
 
 #[cfg(test)]
@@ -124,6 +129,21 @@ mod tests {
         for (value, expected) in cases {
             assert_eq!(bearer_token(&headers(&[value])), Err(expected), "{value:?}");
         }
+    }
+
+    #[test]
+    fn other_scheme_with_any_bytes_is_missing() {
+        let map = headers(&[b"Basic \xc3\xa9t\xc3\xa9"]);
+        assert_eq!(bearer_token(&map), Err(CredentialsError::Missing));
+    }
+
+    #[test]
+    fn limit_in_description_matches_constant() {
+        let description = CredentialsError::TooLong.description();
+        assert!(
+            description.contains(&MAX_KEY_LEN.to_string()),
+            "{description}"
+        );
     }
 
     #[test]

@@ -1,5 +1,6 @@
 //! Logging verifier failures without flooding the log when the verifier is down.
 
+use std::sync::LazyLock;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
@@ -16,7 +17,14 @@ pub(crate) struct FailureLog {
     start: Instant,
     unavailable: Window,
     misconfigured: Window,
+    setup: Window,
 }
+
+/// Protected handlers served without a verifier: this repeats on every request until fixed.
+pub(crate) static MISSING_VERIFIER: LazyLock<FailureLog> = LazyLock::new(FailureLog::default);
+
+/// `VerifiedKey` taken without `#[oneloop]`: this repeats on every request until fixed.
+pub(crate) static MISSING_GUARD: LazyLock<FailureLog> = LazyLock::new(FailureLog::default);
 
 #[derive(Default)]
 struct Window {
@@ -31,6 +39,7 @@ impl Default for FailureLog {
             start: Instant::now(),
             unavailable: Window::default(),
             misconfigured: Window::default(),
+            setup: Window::default(),
         }
     }
 }
@@ -64,6 +73,17 @@ impl FailureLog {
                 "verifier unavailable; answering 503"
             );
         }
+    }
+
+    /// Logs a setup mistake, such as a protected handler without a verifier, unless its window
+    /// is taken.
+    pub(crate) fn record_setup(&self, route: &str, message: &'static str) {
+        if !self.setup.claim(self.elapsed_ms()) {
+            self.setup.suppressed.fetch_add(1, Ordering::Relaxed);
+            return;
+        }
+        let suppressed = self.setup.suppressed.swap(0, Ordering::Relaxed);
+        tracing::error!(route, suppressed, "{message}");
     }
 
     fn elapsed_ms(&self) -> u64 {

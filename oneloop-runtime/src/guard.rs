@@ -7,6 +7,7 @@ use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 
 use crate::credentials::{CredentialsError, bearer_token};
+use crate::failure_log::MISSING_VERIFIER;
 use crate::layer::shared_for;
 use crate::rejection::{DEFAULT_RETRY_AFTER, Rejection};
 use crate::scope::RequiredScope;
@@ -39,11 +40,11 @@ async fn check(parts: &mut Parts, scopes: &'static [RequiredScope]) -> Result<()
 /// Returns the verdict for a key that may pass, or the response for one that may not.
 async fn verify(parts: &Parts, scopes: &'static [RequiredScope]) -> Result<Verdict, Response> {
     let Some(shared) = shared_for(&parts.extensions) else {
-        tracing::error!(
-            route = route(parts),
+        MISSING_VERIFIER.record_setup(
+            route(parts),
             "a #[oneloop] handler is served without a verifier; add \
              `.layer(oneloop_runtime::OneloopLayer::new(verifier))` to the router or call \
-             `OneloopLayer::set_global_default` at startup; answering 500"
+             `OneloopLayer::set_global_default` at startup; answering 500",
         );
         return Err(Rejection::MissingVerifier.into_response());
     };
@@ -57,8 +58,10 @@ async fn verify(parts: &Parts, scopes: &'static [RequiredScope]) -> Result<Verdi
         .await
     {
         Ok(verdict) if verdict.status().is_valid() => return Ok(verdict),
-        Ok(verdict) => reject_verdict(&verdict, scopes, parts),
+        Ok(verdict) => reject_verdict(&verdict, scopes, parts, key),
         Err(error) => {
+            // A verifier's message may quote what it was sent.
+            let error = error.redact(key);
             shared.failures.record(&error, route(parts));
             if error.is_misconfigured() {
                 Rejection::VerifierMisconfigured
@@ -82,11 +85,16 @@ fn reject_credentials(error: CredentialsError, parts: &Parts) -> Rejection {
     }
 }
 
-fn reject_verdict(verdict: &Verdict, scopes: &'static [RequiredScope], parts: &Parts) -> Rejection {
+fn reject_verdict(
+    verdict: &Verdict,
+    scopes: &'static [RequiredScope],
+    parts: &Parts,
+    key: &str,
+) -> Rejection {
     tracing::debug!(
         route = route(parts),
-        key_id = verdict.key_id(),
-        status = verdict.status().as_wire(),
+        key_id = verdict.key_id().map(|id| scrub(id, key)),
+        status = scrub(verdict.status().as_wire(), key),
         "rejected key"
     );
     match verdict.status() {
@@ -99,7 +107,16 @@ fn reject_verdict(verdict: &Verdict, scopes: &'static [RequiredScope], parts: &P
     }
 }
 
-fn route(parts: &Parts) -> &str {
+/// Returns `text` for a log line, or a placeholder if a verifier echoed the key into it.
+fn scrub<'a>(text: &'a str, key: &str) -> &'a str {
+    if text.contains(key) {
+        "<redacted>"
+    } else {
+        text
+    }
+}
+
+pub(crate) fn route(parts: &Parts) -> &str {
     match parts.extensions.get::<MatchedPath>() {
         Some(path) => path.as_str(),
         None => parts.uri.path(),

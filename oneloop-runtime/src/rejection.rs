@@ -99,17 +99,15 @@ impl Rejection {
         }
     }
 
-    fn challenge(&self) -> Option<String> {
-        match self {
-            Self::MissingCredentials => Some("Bearer".to_owned()),
-            Self::InvalidRequest(_) => Some(r#"Bearer error="invalid_request""#.to_owned()),
-            Self::InvalidKey(_) => Some(r#"Bearer error="invalid_token""#.to_owned()),
-            Self::InsufficientScope(scopes) => Some(format!(
-                r#"Bearer error="insufficient_scope", scope="{}""#,
-                challenge_scope(scopes)
-            )),
-            _ => None,
-        }
+    fn challenge(&self) -> Option<HeaderValue> {
+        let fixed = match self {
+            Self::MissingCredentials => "Bearer",
+            Self::InvalidRequest(_) => r#"Bearer error="invalid_request""#,
+            Self::InvalidKey(_) => r#"Bearer error="invalid_token""#,
+            Self::InsufficientScope(scopes) => return Some(insufficient_scope_challenge(scopes)),
+            _ => return None,
+        };
+        Some(HeaderValue::from_static(fixed))
     }
 
     fn retry_after(&self) -> Option<Duration> {
@@ -142,10 +140,7 @@ impl IntoResponse for Rejection {
             HeaderValue::from_static("application/problem+json"),
         );
         if let Some(challenge) = self.challenge() {
-            // Scope names are limited to visible ASCII by the attribute, so this cannot fail.
-            if let Ok(value) = HeaderValue::from_str(&challenge) {
-                headers.insert(WWW_AUTHENTICATE, value);
-            }
+            headers.insert(WWW_AUTHENTICATE, challenge);
         }
         if let Some(delay) = self.retry_after() {
             headers.insert(RETRY_AFTER, HeaderValue::from(retry_after_secs(delay)));
@@ -154,15 +149,69 @@ impl IntoResponse for Rejection {
     }
 }
 
-/// Rounds a delay up to whole seconds, at least one, as `Retry-After` takes.
+/// Builds the 403 challenge, with the `scope` parameter when every scope name is an RFC 6749
+/// scope token. The attribute only produces such names; `RequiredScope::new` may not.
+fn insufficient_scope_challenge(scopes: &[RequiredScope]) -> HeaderValue {
+    let is_token_char = |byte: u8| byte.is_ascii_graphic() && byte != b'"' && byte != b'\\';
+    let tokens_only = scopes
+        .iter()
+        .all(|scope| !scope.name().is_empty() && scope.name().bytes().all(is_token_char));
+    let challenge = format!(
+        r#"Bearer error="insufficient_scope", scope="{}""#,
+        challenge_scope(scopes)
+    );
+    match HeaderValue::try_from(challenge) {
+        Ok(value) if tokens_only => value,
+        _ => HeaderValue::from_static(r#"Bearer error="insufficient_scope""#),
+    }
+}
+
+/// The longest `Retry-After` sent, in seconds: one day. A verifier's or proxy's larger value is
+/// more likely a unit mistake than a real wait.
+pub const MAX_RETRY_AFTER_SECS: u64 = 86_400;
+
+/// Rounds a delay up to whole seconds, from 1 to [`MAX_RETRY_AFTER_SECS`], as `Retry-After`
+/// takes.
 fn retry_after_secs(delay: Duration) -> u64 {
-    let secs = delay.as_secs() + u64::from(delay.subsec_nanos() > 0);
-    secs.max(1)
+    let secs = delay
+        .as_secs()
+        .saturating_add(u64::from(delay.subsec_nanos() > 0));
+    secs.clamp(1, MAX_RETRY_AFTER_SECS)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn retry_after_is_capped() {
+        assert_eq!(retry_after_secs(Duration::MAX), MAX_RETRY_AFTER_SECS);
+        let year = Duration::from_secs(365 * 86_400);
+        assert_eq!(retry_after_secs(year), MAX_RETRY_AFTER_SECS);
+    }
+
+    #[test]
+    fn odd_scope_names_leave_challenge_without_scope() {
+        static ODD: [RequiredScope; 1] =
+            [RequiredScope::new("a\"b", crate::scope::Permissions::READ)];
+        let response = Rejection::InsufficientScope(&ODD).into_response();
+        let challenge = &response.headers()[WWW_AUTHENTICATE];
+        assert_eq!(challenge, r#"Bearer error="insufficient_scope""#);
+    }
+
+    #[test]
+    fn scope_names_reach_challenge() {
+        static PROFILE: [RequiredScope; 1] = [RequiredScope::new(
+            "profile",
+            crate::scope::Permissions::READ,
+        )];
+        let response = Rejection::InsufficientScope(&PROFILE).into_response();
+        let challenge = &response.headers()[WWW_AUTHENTICATE];
+        assert_eq!(
+            challenge,
+            r#"Bearer error="insufficient_scope", scope="profile:read""#
+        );
+    }
 
     #[test]
     fn retry_after_rounds_up() {

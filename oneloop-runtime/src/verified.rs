@@ -6,6 +6,9 @@ use axum::extract::FromRequestParts;
 use axum::response::{IntoResponse, Response};
 use http::request::Parts;
 
+use crate::failure_log::MISSING_GUARD;
+use crate::guard::route;
+use crate::layer::shared_for;
 use crate::rejection::Rejection;
 use crate::scope::GrantedScope;
 use crate::verdict::{RateLimit, Verdict};
@@ -78,10 +81,14 @@ impl<State: Send + Sync> FromRequestParts<State> for VerifiedKey {
         if let Some(key) = parts.extensions.get::<Self>() {
             return Ok(key.clone());
         }
-        tracing::error!(
-            path = parts.uri.path(),
-            "VerifiedKey is taken by a handler without #[oneloop]; add the attribute; answering 500"
+        MISSING_GUARD.record_setup(
+            route(parts),
+            "VerifiedKey is taken by a handler without #[oneloop]; add the attribute; answering 500",
         );
-        Err(Rejection::MissingGuard.into_response())
+        let response = match shared_for(&parts.extensions) {
+            Some(shared) => shared.respond(Rejection::MissingGuard),
+            None => Rejection::MissingGuard.into_response(),
+        };
+        Err(response)
     }
 }

@@ -7,9 +7,7 @@
 
 mod common;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex, PoisonError};
-
+use common::capture::Capture;
 use common::{
     KEY, KEY_ID, SDK_KEY, app_routes, client_for, get_profile, json_response, refused_address,
     response_with_status, serve, valid_response, verify_mock,
@@ -17,57 +15,7 @@ use common::{
 use oneloop_runtime::{
     CachedVerifier, Oneloop, OneloopLayer, Permissions, RequiredScope, Verify, VerifyRequest,
 };
-use tracing::subscriber::DefaultGuard;
 use wiremock::{MockServer, ResponseTemplate};
-
-/// Log output collected in memory.
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .unwrap_or_else(PoisonError::into_inner)
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl Capture {
-    /// Installs a TRACE-level subscriber writing into this capture on the current thread.
-    fn install(&self) -> DefaultGuard {
-        let capture = self.clone();
-        let subscriber = tracing_subscriber::fmt()
-            .with_max_level(tracing::Level::TRACE)
-            .with_ansi(false)
-            .without_time()
-            .with_writer(move || capture.clone())
-            .finish();
-        tracing::subscriber::set_default(subscriber)
-    }
-
-    fn text(&self) -> String {
-        let bytes = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        String::from_utf8_lossy(&bytes).into_owned()
-    }
-
-    /// Returns the lines logged at WARN or ERROR.
-    fn alerts(&self) -> Vec<String> {
-        self.text()
-            .lines()
-            .filter(|line| {
-                let line = line.trim_start();
-                line.starts_with("WARN") || line.starts_with("ERROR")
-            })
-            .map(str::to_owned)
-            .collect()
-    }
-}
 
 /// Serves the app with its own layer, and so its own flood limit, over the stand-in.
 async fn app_for(mock: &MockServer) -> String {

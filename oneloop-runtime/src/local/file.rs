@@ -24,6 +24,7 @@ use super::entry::{KeyDigest, LocalKey};
 use super::store::LocalVerifier;
 use super::time;
 use crate::scope::{GrantedScope, Permissions};
+use crate::scope_type::MAX_SCOPE_NAME_LEN;
 
 /// A key file that could not be read or parsed.
 #[derive(Debug)]
@@ -104,7 +105,7 @@ struct KeyRecord {
     #[serde(default)]
     customer: Option<String>,
     #[serde(default)]
-    scopes: BTreeMap<String, Vec<Flag>>,
+    scopes: BTreeMap<Spanned<String>, Vec<Flag>>,
     #[serde(default)]
     expires_at: Option<Spanned<toml::value::Datetime>>,
     #[serde(default = "default_enabled")]
@@ -142,52 +143,34 @@ impl Flag {
 pub(crate) fn parse_keys(text: &str) -> Result<LocalVerifier, LoadError> {
     let file: KeyFile =
         toml::from_str(text).map_err(|error| LoadError::at(text, error.span(), error.message()))?;
+    let mut spans = Vec::with_capacity(file.keys.len());
     let mut keys = Vec::with_capacity(file.keys.len());
     for record in file.keys {
-        let span = record.span();
-        let key = record.into_inner().into_key(text)?;
-        if keys.iter().any(|earlier: &LocalKey| earlier.id == key.id) {
-            return Err(LoadError::at(
-                text,
-                Some(span),
-                format!("duplicate key id `{}`", key.id),
-            ));
-        }
-        if keys
-            .iter()
-            .any(|earlier: &LocalKey| earlier.digest == key.digest)
-        {
-            let message = format!("key `{}` has the same sha256 as an earlier key", key.id);
-            return Err(LoadError::at(text, Some(span), message));
-        }
-        keys.push(key);
+        spans.push(record.span());
+        keys.push(record.into_inner().into_key(text)?);
     }
-    LocalVerifier::new(keys).map_err(|message| LoadError::at(text, None, message))
+    LocalVerifier::new(keys).map_err(|error| {
+        let span = spans.get(error.index()).cloned();
+        LoadError::at(text, span, error.to_string())
+    })
 }
 
 impl KeyRecord {
     fn into_key(self, text: &str) -> Result<LocalKey, LoadError> {
         let digest = KeyDigest::from_hex(self.sha256.get_ref())
             .map_err(|message| LoadError::at(text, Some(self.sha256.span()), message))?;
-        let id = self.id.into_inner();
-        if id.is_empty() {
-            return Err(LoadError::at(text, None, "key id must not be empty"));
+        if self.id.get_ref().is_empty() {
+            let message = "key id must not be empty";
+            return Err(LoadError::at(text, Some(self.id.span()), message));
         }
-        let mut key = LocalKey::new(id, digest)
+        let mut key = LocalKey::new(self.id.into_inner(), digest)
             .enabled(self.enabled)
             .deleted(self.deleted);
         key.customer_id = self.customer;
         key.metadata = self.metadata;
-        key.scopes = self
-            .scopes
-            .into_iter()
-            .map(|(name, flags)| {
-                let permissions = flags
-                    .into_iter()
-                    .fold(Permissions::NONE, |acc, flag| acc | flag.permission());
-                GrantedScope::new(name, permissions)
-            })
-            .collect();
+        for (name, flags) in self.scopes {
+            key.scopes.push(granted_scope(text, name, flags)?);
+        }
         if let Some(expires_at) = self.expires_at {
             let at = time::from_toml(expires_at.get_ref())
                 .map_err(|message| LoadError::at(text, Some(expires_at.span()), message))?;
@@ -195,6 +178,42 @@ impl KeyRecord {
         }
         Ok(key)
     }
+}
+
+/// Checks one `scopes` entry: a name `#[oneloop]` accepts and at least one flag.
+fn granted_scope(
+    text: &str,
+    name: Spanned<String>,
+    flags: Vec<Flag>,
+) -> Result<GrantedScope, LoadError> {
+    let span = Some(name.span());
+    if !is_scope_name(name.get_ref()) {
+        let message = format!(
+            "invalid scope name {:?}: scope names are 1 to 64 ASCII letters, digits, `_`, `-` \
+             or `.`, as in #[oneloop]",
+            name.get_ref()
+        );
+        return Err(LoadError::at(text, span, message));
+    }
+    if flags.is_empty() {
+        let message = format!(
+            "scope `{}` has no flags; list one or more of \"read\", \"create\", \"update\", \
+             \"delete\"",
+            name.get_ref()
+        );
+        return Err(LoadError::at(text, span, message));
+    }
+    let permissions = flags
+        .into_iter()
+        .fold(Permissions::NONE, |acc, flag| acc | flag.permission());
+    Ok(GrantedScope::new(name.into_inner(), permissions))
+}
+
+/// Returns whether `name` is a scope name `#[oneloop]` accepts. The macro crate checks the same
+/// rule at compile time; the two crates cannot share code, because the macro crate comes first.
+fn is_scope_name(name: &str) -> bool {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '-' | '.');
+    !name.is_empty() && name.len() <= MAX_SCOPE_NAME_LEN && name.chars().all(allowed)
 }
 
 #[cfg(test)]
@@ -248,6 +267,40 @@ mod tests {
         let error = LocalVerifier::from_toml(&text).err().unwrap();
         assert!(error.message().contains("duplicate key id"), "{error}");
         assert_eq!(error.line(), Some(5));
+    }
+
+    #[test]
+    fn empty_id_names_its_line() {
+        let text = format!("[[keys]]\nid = \"\"\nsha256 = \"{DIGEST}\"\n");
+        let error = LocalVerifier::from_toml(&text).err().unwrap();
+        assert_eq!(error.line(), Some(2));
+    }
+
+    #[test]
+    fn invalid_scope_names_are_rejected() {
+        for scopes in [r#"{ "my profile" = ["read"] }"#, r#"{ "" = ["read"] }"#] {
+            let text = format!("[[keys]]\nid = \"k\"\nsha256 = \"{DIGEST}\"\nscopes = {scopes}\n");
+            let error = LocalVerifier::from_toml(&text).err().unwrap();
+            assert_eq!(error.line(), Some(4), "{scopes}");
+            assert!(error.message().contains("invalid scope name"), "{error}");
+        }
+    }
+
+    #[test]
+    fn scope_without_flags_is_rejected() {
+        let text = format!("[[keys]]\nid = \"k\"\nsha256 = \"{DIGEST}\"\nscopes = {{ x = [] }}\n");
+        let error = LocalVerifier::from_toml(&text).err().unwrap();
+        assert!(error.message().contains("has no flags"), "{error}");
+    }
+
+    #[test]
+    fn duplicate_digest_names_later_key() {
+        let text = format!(
+            "[[keys]]\nid = \"a\"\nsha256 = \"{DIGEST}\"\n\n[[keys]]\nid = \"b\"\nsha256 = \"{DIGEST}\"\n"
+        );
+        let error = LocalVerifier::from_toml(&text).err().unwrap();
+        assert_eq!(error.line(), Some(5));
+        assert!(error.message().contains("same sha256"), "{error}");
     }
 
     #[test]

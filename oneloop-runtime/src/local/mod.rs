@@ -9,4 +9,4 @@ mod time;
 pub use entry::{KeyDigest, LocalKey};
 pub use file::LoadError;
 pub use mint::MintedKey;
-pub use store::LocalVerifier;
+pub use store::{DuplicateKey, LocalVerifier};

@@ -14,6 +14,38 @@ use crate::scope::satisfies;
 use crate::verdict::{KeyDetails, KeyStatus, Verdict};
 use crate::verify::{Verify, VerifyRequest};
 
+/// Two keys given to [`LocalVerifier::new`] clash.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum DuplicateKey {
+    /// A key has the same id as an earlier one.
+    #[error("duplicate key id `{id}`")]
+    Id {
+        /// The repeated id.
+        id: String,
+        /// The position of the later key in the input.
+        index: usize,
+    },
+    /// A key has the same SHA-256 digest, and so the same secret, as an earlier one.
+    #[error("key `{id}` has the same sha256 as an earlier key")]
+    Digest {
+        /// The later key's id.
+        id: String,
+        /// The position of the later key in the input.
+        index: usize,
+    },
+}
+
+impl DuplicateKey {
+    /// Returns the position of the later of the two keys in the input.
+    #[must_use]
+    pub fn index(&self) -> usize {
+        match self {
+            Self::Id { index, .. } | Self::Digest { index, .. } => *index,
+        }
+    }
+}
+
 /// A verifier over keys held in memory as SHA-256 digests.
 ///
 /// It applies Oneloop's rules and answers with Oneloop's statuses: an unknown key is `INVALID`,
@@ -46,13 +78,13 @@ impl LocalVerifier {
     ///
     /// # Errors
     ///
-    /// Returns a message naming the key when two keys share an id or a digest.
-    pub fn new(keys: impl IntoIterator<Item = LocalKey>) -> Result<Self, String> {
+    /// [`DuplicateKey`] when two keys share an id or a digest.
+    pub fn new(keys: impl IntoIterator<Item = LocalKey>) -> Result<Self, DuplicateKey> {
         let mut by_digest = HashMap::default();
         let mut ids = std::collections::HashSet::new();
-        for key in keys {
+        for (index, key) in keys.into_iter().enumerate() {
             if !ids.insert(key.id.clone()) {
-                return Err(format!("duplicate key id `{}`", key.id));
+                return Err(DuplicateKey::Id { id: key.id, index });
             }
             let details = Arc::new(KeyDetails {
                 key_id: Some(key.id.clone()),
@@ -67,7 +99,7 @@ impl LocalVerifier {
                 .insert(key.digest, StoredKey { key, details })
                 .is_some()
             {
-                return Err(format!("key `{id}` has the same sha256 as an earlier key"));
+                return Err(DuplicateKey::Digest { id, index });
             }
         }
         Ok(Self {
@@ -83,7 +115,14 @@ impl LocalVerifier {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self, LoadError> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|error| LoadError::io(path, &error))?;
-        Self::from_toml(&text).map_err(|error| error.in_file(path))
+        let verifier = Self::from_toml(&text).map_err(|error| error.in_file(path))?;
+        if verifier.is_empty() {
+            tracing::warn!(
+                path = %path.display(),
+                "key file has no [[keys]] entries; every protected request will be rejected"
+            );
+        }
+        Ok(verifier)
     }
 
     /// Parses a store from the text of a TOML key file.
