@@ -47,6 +47,9 @@ fn parse_arg(input: ParseStream<'_>) -> syn::Result<RawArg> {
         ));
     }
     let name = input.call(Ident::parse_any)?;
+    if input.peek(Token![:]) && !input.peek(Token![::]) {
+        return Err(input.error(format!("expected `=` after `{name}`, found `:`")));
+    }
     if !input.peek(Token![=]) {
         return Ok(RawArg::Flag(name));
     }

@@ -89,20 +89,13 @@ fn take_stacked(attrs: &mut Vec<Attribute>) -> Vec<Attribute> {
     stacked
 }
 
+/// Returns whether `attr` is another `#[oneloop]`: written as `oneloop` or as any path ending in
+/// `::oneloop`. An attribute renamed with `use ... as` cannot be recognised.
 fn is_oneloop(attr: &Attribute) -> bool {
-    let segments: Vec<String> = attr
-        .path()
+    attr.path()
         .segments
-        .iter()
-        .map(|segment| segment.ident.to_string())
-        .collect();
-    match segments.as_slice() {
-        [name] => name == "oneloop",
-        [krate, name] => {
-            name == "oneloop" && matches!(krate.as_str(), "oneloop_runtime" | "oneloop_macros")
-        }
-        _ => false,
-    }
+        .last()
+        .is_some_and(|segment| segment.ident == "oneloop")
 }
 
 fn stacked_args(attr: &Attribute) -> syn::Result<Vec<crate::args::RawArg>> {

@@ -154,6 +154,7 @@ fn check_option(
         );
         return;
     }
+    let value = without_groups(value);
     let Expr::Lit(ExprLit {
         lit: Lit::Str(literal),
         ..
@@ -165,11 +166,27 @@ fn check_option(
         );
         return;
     };
+    if !literal.suffix().is_empty() {
+        let message = format!(
+            "unexpected suffix `{}` on the scope string",
+            literal.suffix()
+        );
+        errors.at(literal.span(), message);
+        return;
+    }
     let text = literal.value();
     match scope_name_problem(&text) {
         Some(problem) => errors.at(literal.span(), problem),
         None => *scope = Some((text, literal)),
     }
+}
+
+/// Removes the invisible groups `macro_rules!` puts around a `$value:expr` or `$value:literal`.
+fn without_groups(mut value: Expr) -> Expr {
+    while let Expr::Group(group) = value {
+        value = *group.expr;
+    }
+    value
 }
 
 fn unknown_option_message(word: &str) -> String {
@@ -203,18 +220,27 @@ fn unknown_flag_message(word: &str) -> String {
     if word == "scope" {
         return "`scope` needs a value: `scope = \"name\"`".to_owned();
     }
-    match closest(word, &FLAG_NAMES).or_else(|| closest(word, &OPTION_NAMES)) {
-        Some(flag) => format!("unknown flag `{word}`; did you mean `{flag}`?"),
-        None => {
-            format!("unknown flag `{word}`; expected one of `read`, `create`, `update`, `delete`")
-        }
+    if let Some(flag) = closest(word, &FLAG_NAMES) {
+        return format!("unknown flag `{word}`; did you mean `{flag}`?");
     }
+    if let Some(option) = closest(word, &OPTION_NAMES) {
+        return format!("unknown flag `{word}`; did you mean `{option} = \"...\"`?");
+    }
+    format!("unknown flag `{word}`; expected one of `read`, `create`, `update`, `delete`")
 }
 
 /// Returns why `name` cannot be a scope name, if it cannot.
 fn scope_name_problem(name: &str) -> Option<String> {
     if name.is_empty() {
         return Some("scope name must not be empty".to_owned());
+    }
+    if let Some((scope, flag)) = name.split_once(':') {
+        if FLAG_NAMES.contains(&flag) {
+            return Some(format!(
+                "a scope name cannot contain `:`; to require `{name}`, write \
+                 `scope = \"{scope}\", {flag}`"
+            ));
+        }
     }
     if let Some(bad) = name.chars().find(|c| !is_scope_char(*c)) {
         return Some(format!(

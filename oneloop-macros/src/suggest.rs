@@ -1,10 +1,13 @@
 //! "Did you mean" suggestions for misspelled names.
 
 /// Returns the candidate closest to `word`, if it is close enough to be a likely typo.
+///
+/// Case is ignored, so `READ` suggests `read`.
 pub(crate) fn closest<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word = word.to_lowercase();
     candidates
         .iter()
-        .map(|candidate| (distance(word, candidate), *candidate))
+        .map(|candidate| (distance(&word, candidate), *candidate))
         .filter(|(distance, candidate)| *distance <= 2 && *distance < candidate.len())
         .min_by_key(|(distance, _)| *distance)
         .map(|(_, candidate)| candidate)
@@ -53,6 +56,12 @@ mod tests {
     fn missing_letter_suggests() {
         assert_eq!(closest("delte", &FLAGS), Some("delete"));
         assert_eq!(closest("scop", &["scope"]), Some("scope"));
+    }
+
+    #[test]
+    fn wrong_case_suggests() {
+        assert_eq!(closest("READ", &FLAGS), Some("read"));
+        assert_eq!(closest("Delete", &FLAGS), Some("delete"));
     }
 
     #[test]
