@@ -7,25 +7,39 @@
 //! Append the printed `[[keys]]` table to your key file and hand the secret to the customer. The
 //! file holds only the SHA-256 digest, so the secret cannot be recovered from it.
 
-use oneloop_runtime::{GrantedScope, LocalKey, MintedKey, Permissions};
+use std::process::ExitCode;
+
+use oneloop_runtime::{GrantedScope, LocalKey, LocalVerifier, MintedKey, Permissions};
 
 const USAGE: &str = "usage: mint_key SCOPE:FLAG[,FLAG...]... [--id ID] [--customer CUSTOMER]
   SCOPE:FLAGS  a scope and its flags, such as profile:read,update (flags: read, create, update, delete)
   --id         the key's id (default: key_ followed by 8 random hex digits)
   --customer   the customer id";
 
-fn main() {
-    match run(std::env::args().skip(1).collect()) {
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.iter().any(|arg| arg == "-h" || arg == "--help") {
+        println!("{USAGE}");
+        return ExitCode::SUCCESS;
+    }
+    match run(args) {
         Ok(minted) => {
+            if minted.key().scopes.is_empty() {
+                eprintln!(
+                    "note: the key holds no scopes, so it passes only handlers with a bare \
+                     #[oneloop]"
+                );
+            }
             println!(
                 "secret (shown once; give it to the caller):\n  {}\n",
                 minted.secret()
             );
             println!("key file entry:\n{}", minted.to_toml());
+            ExitCode::SUCCESS
         }
         Err(message) => {
             eprintln!("error: {message}\n\n{USAGE}");
-            std::process::exit(2);
+            ExitCode::from(2)
         }
     }
 }
@@ -39,17 +53,19 @@ fn run(args: Vec<String>) -> Result<MintedKey, String> {
         match arg.as_str() {
             "--id" => id = Some(args.next().ok_or("--id needs a value")?),
             "--customer" => customer = Some(args.next().ok_or("--customer needs a value")?),
-            "-h" | "--help" => return Err("help requested".to_owned()),
             _ => scopes.push(parse_scope(&arg)?),
         }
     }
     let id = id.unwrap_or_else(|| format!("key_{:08x}", std::process::id() ^ nanos()));
-    MintedKey::generate(id, |mut key: LocalKey| {
+    let minted = MintedKey::generate(id, |mut key: LocalKey| {
         key.scopes = scopes;
         key.customer_id = customer;
         key
     })
-    .map_err(|error| format!("failed to read random bytes: {error}"))
+    .map_err(|error| format!("failed to read random bytes: {error}"))?;
+    // Print only an entry the key file loader accepts, because the secret is shown only once.
+    LocalVerifier::from_toml(&minted.to_toml()).map_err(|error| error.message().to_owned())?;
+    Ok(minted)
 }
 
 fn parse_scope(arg: &str) -> Result<GrantedScope, String> {

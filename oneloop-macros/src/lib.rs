@@ -50,8 +50,13 @@ use proc_macro::TokenStream;
 /// copies the handler with its `#[oneloop]` still unexpanded and calls the copy with the
 /// arguments it counted, so the inserted guard makes that call one argument short (E0061).
 ///
-/// The router needs an `oneloop_runtime::OneloopLayer`; without one, protected handlers answer
-/// 500. Associated functions (`impl Api { #[oneloop] async fn show() {} }`, routed as
+/// Stacked attributes are merged when each is written as `oneloop` or as a path ending in
+/// `::oneloop`; an attribute renamed with `use ... as` is verified on its own. The expansion names
+/// the runtime as `::oneloop_runtime`, so the dependency must keep that name. The guard is one
+/// more extractor, so a handler may take at most 15 of its own, one fewer than axum's 16.
+///
+/// The router needs an `oneloop_runtime::OneloopLayer`, or the process a default verifier set
+/// with `OneloopLayer::set_global_default`; without either, protected handlers answer 500. Associated functions (`impl Api { #[oneloop] async fn show() {} }`, routed as
 /// `get(Api::show)`) work the same way, because the expansion adds no item beside the handler.
 #[proc_macro_attribute]
 pub fn oneloop(args: TokenStream, item: TokenStream) -> TokenStream {

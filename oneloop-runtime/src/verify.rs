@@ -12,7 +12,7 @@ use crate::verdict::Verdict;
 /// Usage to record against the key's billing meter on this call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Usage {
-    /// The amount, as decimal digits.
+    /// The amount to record; sent to Oneloop as a string of decimal digits.
     pub amount: u64,
     /// The meter's name.
     pub meter: String,

@@ -123,6 +123,13 @@ impl OneloopBuilder {
     pub fn build(self) -> Result<Oneloop, BuildError> {
         let authorization = authorization_header(&self.sdk_key)?;
         let verify_url = verify_url(&self.base_url)?;
+        if verify_url.scheme() == "http" && !is_loopback(&verify_url) {
+            tracing::warn!(
+                base_url = %self.base_url,
+                "the Oneloop base URL uses plain http, so the SDK key and callers' keys cross \
+                 the network unencrypted; use https"
+            );
+        }
         let http = reqwest::Client::builder()
             .connect_timeout(self.connect_timeout)
             .timeout(self.timeout)
@@ -169,6 +176,17 @@ fn verify_url(base_url: &str) -> Result<reqwest::Url, BuildError> {
     Ok(url)
 }
 
+fn is_loopback(url: &reqwest::Url) -> bool {
+    let Some(host) = url.host_str() else {
+        return false;
+    };
+    let host = host.trim_start_matches('[').trim_end_matches(']');
+    host == "localhost"
+        || host
+            .parse::<std::net::IpAddr>()
+            .is_ok_and(|address| address.is_loopback())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -208,6 +226,14 @@ mod tests {
             let error = Oneloop::builder("sk").base_url(base).build().unwrap_err();
             assert!(matches!(error, BuildError::InvalidBaseUrl(_)), "{base}");
         }
+    }
+
+    #[test]
+    fn loopback_hosts_are_recognised() {
+        for base in ["http://127.0.0.1:9", "http://[::1]:9", "http://localhost"] {
+            assert!(is_loopback(&verify_url(base).unwrap()), "{base}");
+        }
+        assert!(!is_loopback(&verify_url("http://10.0.0.1").unwrap()));
     }
 
     #[test]
