@@ -52,11 +52,12 @@ async fn verify(parts: &Parts, scopes: &'static [RequiredScope]) -> Result<Verdi
         Ok(key) => key,
         Err(error) => return Err(shared.respond(reject_credentials(error, parts))),
     };
-    let rejection = match shared
-        .verifier
-        .verify_boxed(VerifyRequest::new(key, scopes))
-        .await
-    {
+    let request = VerifyRequest::new(key, scopes);
+    let result = match shared.verifier.verify_now(&request) {
+        Some(result) => result,
+        None => shared.verifier.verify_boxed(request).await,
+    };
+    let rejection = match result {
         Ok(verdict) if verdict.status().is_valid() => return Ok(verdict),
         Ok(verdict) => reject_verdict(&verdict, scopes, parts, key),
         Err(error) => {

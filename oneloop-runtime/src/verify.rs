@@ -144,6 +144,17 @@ pub trait Verify: Send + Sync + 'static {
         &self,
         request: VerifyRequest<'_>,
     ) -> impl Future<Output = Result<Verdict, VerifyError>> + Send;
+
+    /// Returns the verdict without waiting when it is already at hand, as in an in-memory store
+    /// or on a cache hit, and `None` when [`verify`](Self::verify) must run.
+    ///
+    /// The guard calls this first and skips allocating a future when it answers. When it
+    /// returns a verdict, that verdict must be the one `verify` would give. The default returns
+    /// `None`.
+    fn verify_now(&self, request: &VerifyRequest<'_>) -> Option<Result<Verdict, VerifyError>> {
+        let _ = request;
+        None
+    }
 }
 
 /// A boxed verification future.
@@ -152,10 +163,16 @@ pub(crate) type VerifyFuture<'a> =
 
 /// The object-safe form of [`Verify`], so a router can hold any verifier behind one pointer.
 pub(crate) trait DynVerify: Send + Sync + 'static {
+    fn verify_now(&self, request: &VerifyRequest<'_>) -> Option<Result<Verdict, VerifyError>>;
+
     fn verify_boxed<'a>(&'a self, request: VerifyRequest<'a>) -> VerifyFuture<'a>;
 }
 
 impl<V: Verify> DynVerify for V {
+    fn verify_now(&self, request: &VerifyRequest<'_>) -> Option<Result<Verdict, VerifyError>> {
+        Verify::verify_now(self, request)
+    }
+
     fn verify_boxed<'a>(&'a self, request: VerifyRequest<'a>) -> VerifyFuture<'a> {
         Box::pin(self.verify(request))
     }
@@ -167,5 +184,9 @@ impl<V: Verify> Verify for Arc<V> {
         request: VerifyRequest<'_>,
     ) -> impl Future<Output = Result<Verdict, VerifyError>> + Send {
         V::verify(self, request)
+    }
+
+    fn verify_now(&self, request: &VerifyRequest<'_>) -> Option<Result<Verdict, VerifyError>> {
+        V::verify_now(self, request)
     }
 }

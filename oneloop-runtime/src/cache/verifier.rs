@@ -159,12 +159,27 @@ impl<V: Verify> Verify for CachedVerifier<V> {
             return self.inner.verifier.verify(request).await;
         }
         let cache_key = CacheKey::new(request.key(), request.scopes());
-        if let Some(entry) = self.inner.verdicts.get(&cache_key) {
-            if *entry.scopes == *request.scopes() {
-                return Ok(entry.verdict.clone());
-            }
+        match self.cached(&cache_key, &request) {
+            Some(verdict) => Ok(verdict),
+            None => self.shared_call(cache_key, &request).await,
         }
-        self.shared_call(cache_key, &request).await
+    }
+
+    /// Answers from the cache alone; a miss returns `None` so that `verify` shares the call.
+    fn verify_now(&self, request: &VerifyRequest<'_>) -> Option<Result<Verdict, VerifyError>> {
+        if request.has_side_effects() {
+            return None;
+        }
+        let cache_key = CacheKey::new(request.key(), request.scopes());
+        self.cached(&cache_key, request).map(Ok)
+    }
+}
+
+impl<V: Verify> CachedVerifier<V> {
+    /// Returns the cached verdict for this key and these exact scopes, if there is one.
+    fn cached(&self, cache_key: &CacheKey, request: &VerifyRequest<'_>) -> Option<Verdict> {
+        let entry = self.inner.verdicts.get(cache_key)?;
+        (*entry.scopes == *request.scopes()).then(|| entry.verdict.clone())
     }
 }
 
@@ -223,5 +238,61 @@ impl<V: fmt::Debug> fmt::Debug for CachedVerifier<V> {
             .field("valid_ttl", &self.inner.valid_ttl)
             .field("invalid_ttl", &self.inner.invalid_ttl)
             .finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::local::{LocalKey, LocalVerifier};
+    use crate::scope::{GrantedScope, Permissions};
+    use crate::verify::Usage;
+
+    const PROFILE_READ: [RequiredScope; 1] = [RequiredScope::new("profile", Permissions::READ)];
+
+    fn cache() -> CachedVerifier<LocalVerifier> {
+        let key = LocalKey::new("k1", KeyDigest::of("sk_1"))
+            .scope(GrantedScope::new("profile", Permissions::READ));
+        CachedVerifier::new(LocalVerifier::new([key]).unwrap())
+    }
+
+    #[tokio::test]
+    async fn verify_now_answers_only_hits() {
+        let cache = cache();
+        let request = VerifyRequest::new("sk_1", &PROFILE_READ);
+        assert!(cache.verify_now(&request).is_none());
+
+        let verified = cache.verify(request).await.unwrap();
+        let now = cache.verify_now(&request).unwrap().unwrap();
+
+        assert_eq!(now, verified);
+        assert!(now.status().is_valid());
+    }
+
+    #[tokio::test]
+    async fn verify_now_skips_calls_with_side_effects() {
+        let cache = cache();
+        let plain = VerifyRequest::new("sk_1", &PROFILE_READ);
+        cache.verify(plain).await.unwrap();
+        let usage = Usage {
+            amount: 1,
+            meter: "calls".to_owned(),
+        };
+        assert!(cache.verify_now(&plain.with_usage(&usage)).is_none());
+    }
+
+    #[tokio::test]
+    async fn verify_now_checks_exact_scopes() {
+        let cache = cache();
+        cache
+            .verify(VerifyRequest::new("sk_1", &PROFILE_READ))
+            .await
+            .unwrap();
+        let other = [RequiredScope::new("profile", Permissions::UPDATE)];
+        assert!(
+            cache
+                .verify_now(&VerifyRequest::new("sk_1", &other))
+                .is_none()
+        );
     }
 }

@@ -178,6 +178,10 @@ impl Verify for LocalVerifier {
     async fn verify(&self, request: VerifyRequest<'_>) -> Result<Verdict, VerifyError> {
         Ok(self.decide(&request))
     }
+
+    fn verify_now(&self, request: &VerifyRequest<'_>) -> Option<Result<Verdict, VerifyError>> {
+        Some(Ok(self.decide(request)))
+    }
 }
 
 impl fmt::Debug for LocalVerifier {
@@ -236,6 +240,18 @@ mod tests {
         let verdict = verifier.decide(&VerifyRequest::new("s", &scopes));
         assert_eq!(verdict.key_id(), Some("k1"));
         assert_eq!(verdict.customer_id(), Some("c1"));
+    }
+
+    #[tokio::test]
+    async fn verify_now_matches_verify() {
+        let verifier = LocalVerifier::new([key("k1", "s")]).unwrap();
+        let scopes = [PROFILE_READ];
+        for secret in ["s", "unknown"] {
+            let request = VerifyRequest::new(secret, &scopes);
+            let now = verifier.verify_now(&request).unwrap().unwrap();
+            let later = verifier.verify(request).await.unwrap();
+            assert_eq!(now, later, "{secret}");
+        }
     }
 
     #[test]
