@@ -1,5 +1,9 @@
 //! The cold path: every request reaches a loopback Oneloop stand-in that waits 1 ms.
 //!
+//! The stand-in spins for its delay on a thread of its own. A timer would end the wait on a
+//! millisecond tick, and since the requests run back to back, each would arrive at nearly the
+//! same phase of the tick, so the tick would absorb or exaggerate the time added before it.
+//!
 //! The added latency is the protected request's latency minus a direct call to the same
 //! stand-in with the same kind of client, so it is what the guard, the client and the router add
 //! beyond the verifier's own work.
@@ -8,12 +12,10 @@ use std::time::{Duration, Instant};
 
 use axum::Router;
 use axum::body::Body;
-use axum::routing::get;
+use axum::routing::{get, post};
 use http::Request;
 use oneloop_runtime::{Oneloop, OneloopLayer, oneloop};
 use tower::ServiceExt;
-use wiremock::matchers::method;
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::routers::KEY;
 use crate::stats::{micros, percentile};
@@ -26,18 +28,32 @@ async fn protected() -> &'static str {
     "ok"
 }
 
-async fn stand_in() -> MockServer {
-    let server = MockServer::start().await;
-    let body = serde_json::json!({ "status": "VALID", "apiKeyId": "ak_bench" });
-    Mock::given(method("POST"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(body)
-                .set_delay(DELAY),
-        )
-        .mount(&server)
-        .await;
-    server
+/// Answers every verification `VALID` after spinning for [`DELAY`].
+async fn spin_then_answer() -> axum::Json<serde_json::Value> {
+    let start = Instant::now();
+    while start.elapsed() < DELAY {
+        std::hint::spin_loop();
+    }
+    axum::Json(serde_json::json!({ "status": "VALID", "apiKeyId": "ak_bench" }))
+}
+
+/// Starts the stand-in on its own thread and single-threaded runtime; returns its base URL.
+fn stand_in() -> String {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let address = listener.local_addr().expect("address");
+    listener.set_nonblocking(true).expect("non-blocking");
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("stand-in runtime");
+        runtime.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).expect("listener");
+            let app = Router::new().route("/api/v1/api-key/verify", post(spin_then_answer));
+            axum::serve(listener, app).await.expect("stand-in serves");
+        });
+    });
+    format!("http://{address}")
 }
 
 async fn direct(client: &reqwest::Client, url: &str) -> Duration {
@@ -64,16 +80,16 @@ async fn protected_call(router: &Router) -> Duration {
 }
 
 pub async fn run() {
-    let server = stand_in().await;
+    let base_url = stand_in();
     let oneloop = Oneloop::builder("sk_bench_sdk")
-        .base_url(server.uri())
+        .base_url(&base_url)
         .build()
         .expect("client");
     let router = Router::new()
         .route("/", get(protected))
         .layer(OneloopLayer::new(oneloop));
     let direct_client = reqwest::Client::new();
-    let url = format!("{}/api/v1/api-key/verify", server.uri());
+    let url = format!("{base_url}/api/v1/api-key/verify");
     let mut direct_us = Vec::with_capacity(SAMPLES);
     let mut protected_us = Vec::with_capacity(SAMPLES);
     for _ in 0..100 {
