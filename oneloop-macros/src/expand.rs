@@ -9,7 +9,7 @@ use syn::{Attribute, Expr, FnArg, Item, ItemFn, Meta, Token, parse_quote};
 use crate::args::parse_args;
 use crate::rules::{AttrSpec, Errors, MAX_SCOPE_LEN, ScopeSpec, check_args};
 
-/// The most scopes one handler may require; the runtime implements scope lists up to this size.
+/// The maximum number of scopes one handler may require; the runtime implements scope lists up to this size.
 const MAX_SCOPES: usize = 12;
 
 /// Expands `#[oneloop(args)]` on `item`. On any error the item is emitted unchanged (less the

@@ -1,4 +1,4 @@
-//! What the arguments mean, and every rule they must follow.
+//! The meaning of the arguments, and every rule they must follow.
 
 use proc_macro2::Span;
 use syn::{Expr, ExprLit, Ident, Lit, LitStr};
@@ -6,7 +6,7 @@ use syn::{Expr, ExprLit, Ident, Lit, LitStr};
 use crate::args::RawArg;
 use crate::suggest::closest;
 
-/// The longest scope name, in bytes; the runtime's type encoding carries up to this many.
+/// The maximum length of a scope name, in bytes; the runtime's type encoding carries up to this many.
 pub(crate) const MAX_SCOPE_LEN: usize = 64;
 
 const FLAG_NAMES: [&str; 4] = ["read", "create", "update", "delete"];

@@ -3,10 +3,10 @@
 use http::HeaderMap;
 use http::header::AUTHORIZATION;
 
-/// The longest key accepted, in bytes. Longer tokens are rejected without calling the verifier.
+/// The maximum key length accepted, in bytes. Longer tokens are rejected without calling the verifier.
 pub const MAX_KEY_LEN: usize = 512;
 
-/// Why an `Authorization` header could not be read as a bearer key.
+/// A reason an `Authorization` header could not be read as a bearer key.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum CredentialsError {

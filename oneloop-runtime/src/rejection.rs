@@ -1,4 +1,4 @@
-//! The answers a protected handler gives when a request may not pass.
+//! The responses a protected handler returns when a request may not pass.
 
 use std::time::Duration;
 
@@ -10,7 +10,7 @@ use crate::credentials::CredentialsError;
 use crate::scope::{RequiredScope, challenge_scope};
 use crate::verdict::KeyStatus;
 
-/// How long callers are told to wait when the verifier gave no delay of its own.
+/// The `Retry-After` delay sent when the verifier gave no delay of its own.
 pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
 
 /// Why a request was not let through to a protected handler.
@@ -34,7 +34,7 @@ pub enum Rejection {
     RateLimited(Option<Duration>),
     /// The customer went over a usage limit: 402.
     UsageLimited,
-    /// The verifier could not be reached or answered badly: 503 with `Retry-After`.
+    /// The verifier could not be reached or responded badly: 503 with `Retry-After`.
     VerifierUnavailable(Duration),
     /// The verifier rejected this service's configuration, such as a wrong SDK key: 500.
     VerifierMisconfigured,

@@ -35,7 +35,7 @@ impl InFlight {
     }
 }
 
-/// What a spawned call needs, owned, because it outlives the request that started it.
+/// The owned inputs of a spawned call, which outlives the request that started it.
 struct Call {
     cache_key: CacheKey,
     id: u64,

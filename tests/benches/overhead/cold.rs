@@ -1,8 +1,8 @@
 //! The cold path: every request reaches a loopback Oneloop stand-in that waits 1 ms.
 //!
 //! The stand-in spins for its delay on a thread of its own. A timer would end the wait on a
-//! millisecond tick, and since the requests run back to back, each would arrive at nearly the
-//! same phase of the tick, so the tick would absorb or exaggerate the time added before it.
+//! millisecond tick. Because the requests run back to back, each would arrive at nearly the same
+//! phase of the tick, and the tick would absorb or exaggerate the time added before it.
 //!
 //! The added latency is the protected request's latency minus a direct call to the same
 //! stand-in with the same kind of client, so it is what the guard, the client and the router add
