@@ -1,4 +1,4 @@
-//! Why a verifier could not decide about a key.
+//! The error a verifier returns when it could not reach a decision about a key.
 
 use std::time::Duration;
 
@@ -31,7 +31,7 @@ impl std::fmt::Display for ErrorKind {
 }
 
 impl VerifyError {
-    /// Builds an error for a verifier that cannot be reached or answered badly; callers get 503.
+    /// Builds an error for a verifier that cannot be reached or responded badly; callers get 503.
     ///
     /// The message goes to logs, never to callers; it must not contain the caller's key.
     pub fn unavailable(message: impl Into<String>) -> Self {
@@ -69,7 +69,7 @@ impl VerifyError {
         self
     }
 
-    /// Returns whether the verifier could not be reached or did not answer as documented.
+    /// Returns whether the verifier could not be reached or did not respond as documented.
     #[must_use]
     pub fn is_unavailable(&self) -> bool {
         self.kind == ErrorKind::Unavailable

@@ -71,7 +71,7 @@ impl KeyStatus {
 
 /// Rate-limit information a verifier reported.
 ///
-/// Its presence alone means a rate limit applied, so a cache never stores the verdict; either
+/// Its presence alone means a rate limit applied, so a cache never stores the verdict. Either
 /// field may be missing when the verifier sent it in an unexpected form.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct RateLimit {
@@ -98,7 +98,7 @@ pub struct Verdict {
     details: Arc<KeyDetails>,
 }
 
-/// What a verifier knows about a key beyond its status.
+/// The details a verifier reports about a key beyond its status.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct KeyDetails {
     /// The key's id, safe to log.

@@ -93,9 +93,9 @@ pub struct LocalKey {
     pub scopes: Vec<GrantedScope>,
     /// When the key stops being valid; `None` for never.
     pub expires_at: Option<SystemTime>,
-    /// Whether the key is enabled; a disabled key is answered `DISABLED`.
+    /// Whether the key is enabled; a disabled key gets the status `DISABLED`.
     pub enabled: bool,
-    /// Whether the key was deleted; a deleted key is answered `DELETED`.
+    /// Whether the key was deleted; a deleted key gets the status `DELETED`.
     pub deleted: bool,
     /// Free-form metadata returned with the verdict.
     pub metadata: BTreeMap<String, String>,
