@@ -57,7 +57,7 @@ async fn run() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-/// Returns the verifier layer and whether it holds the demo keys.
+/// Returns the verifier layer and whether it uses the demo keys.
 fn choose_verifier() -> Result<(OneloopLayer, bool), Box<dyn std::error::Error>> {
     if std::env::var_os("ONELOOP_API_KEY").is_some() {
         let client = Oneloop::from_env()?;

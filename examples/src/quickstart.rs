@@ -16,7 +16,7 @@ pub struct DemoKey {
     pub scopes: &'static str,
 }
 
-/// The demo keys; `keys/demo.toml` holds their SHA-256 digests.
+/// The demo keys. `keys/demo.toml` contains their SHA-256 digests.
 pub const DEMO_KEYS: [DemoKey; 2] = [
     DemoKey {
         name: "reader",

@@ -36,7 +36,7 @@ pub(crate) fn expand(args: TokenStream, item: TokenStream) -> TokenStream {
     check_signature(&function, &mut errors);
     let scopes = merge(specs, &mut errors);
     if !errors.is_empty() {
-        // Add the missing `async`, as the error asks. A plain `fn` is not an axum handler, so
+        // Add the missing `async`, as the error message suggests. A plain `fn` is not an axum handler, so
         // routing it would add an unrelated `Handler` error.
         if function.sig.asyncness.is_none() {
             function.sig.asyncness = Some(Token![async](function.sig.fn_token.span));

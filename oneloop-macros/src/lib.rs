@@ -1,5 +1,5 @@
 //! The `#[oneloop]` attribute. Use it through `oneloop_runtime::oneloop`, which re-exports it
-//! and holds everything the expansion calls.
+//! and contains everything the expansion calls.
 
 mod args;
 mod expand;
@@ -56,7 +56,7 @@ use proc_macro::TokenStream;
 /// more extractor, so a handler may take at most 15 of its own, one fewer than axum's 16.
 ///
 /// The router needs an `oneloop_runtime::OneloopLayer`, or the process a default verifier set
-/// with `OneloopLayer::set_global_default`; without either, protected handlers answer 500. Associated functions (`impl Api { #[oneloop] async fn show() {} }`, routed as
+/// with `OneloopLayer::set_global_default`; without either, protected handlers respond 500. Associated functions (`impl Api { #[oneloop] async fn show() {} }`, routed as
 /// `get(Api::show)`) work the same way, because the expansion adds no item beside the handler.
 #[proc_macro_attribute]
 pub fn oneloop(args: TokenStream, item: TokenStream) -> TokenStream {

@@ -48,7 +48,7 @@ pub fn bearer_token(headers: &HeaderMap) -> Result<&str, CredentialsError> {
     if values.next().is_some() {
         return Err(CredentialsError::SeveralHeaders);
     }
-    // Work on bytes, so that another scheme is answered as missing bearer credentials whatever
+    // Work on bytes, so that another scheme is rejected as missing bearer credentials whatever
     // bytes follow it.
     let value = value.as_bytes().trim_ascii();
     let split = value.iter().position(|byte| is_space(*byte));

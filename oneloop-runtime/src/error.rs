@@ -5,7 +5,7 @@ use std::time::Duration;
 /// A verifier failed to reach a decision.
 ///
 /// This is never about the caller's key: a bad key is a [`Verdict`](crate::Verdict). An error
-/// says the verifier is unavailable (answer 503 and retry later) or misconfigured (answer 500 and
+/// means the verifier is unavailable (respond 503 and retry later) or misconfigured (respond 500 and
 /// fix the service).
 #[derive(Debug, Clone, thiserror::Error)]
 #[error("{kind}: {message}")]

@@ -12,7 +12,7 @@ const WINDOW: Duration = Duration::from_secs(10);
 /// Logs the first verifier failure of each kind in each window and counts the others.
 ///
 /// Unavailable and misconfigured verifiers have separate windows, so an outage's warnings never
-/// hide the error that says this service's own configuration is wrong.
+/// hide the error that reports this service's own configuration is wrong.
 pub(crate) struct FailureLog {
     start: Instant,
     unavailable: Window,

@@ -32,7 +32,7 @@ type RejectionHandler = dyn Fn(Rejection) -> Response + Send + Sync;
 ///     .layer(OneloopLayer::new(verifier));
 /// ```
 ///
-/// A protected handler on a router without this layer answers 500 and logs an error.
+/// A protected handler on a router without this layer responds 500 and logs an error.
 #[derive(Clone)]
 pub struct OneloopLayer {
     shared: Arc<Shared>,
@@ -87,7 +87,7 @@ impl OneloopLayer {
 
     /// Replaces the response for every rejection with what `handler` returns.
     ///
-    /// The handler sees the [`Rejection`], so it can keep the default for some and change
+    /// The handler receives the [`Rejection`], so it can keep the default for some and change
     /// others; `rejection.into_response()` is the default.
     #[must_use]
     pub fn on_rejection<F>(self, handler: F) -> Self

@@ -16,7 +16,7 @@ pub const DEFAULT_RETRY_AFTER: Duration = Duration::from_secs(5);
 /// Why a request was not let through to a protected handler.
 ///
 /// Each variant has a status, a stable `code` for the `application/problem+json` body and, where
-/// RFC 6750 asks for one, a `WWW-Authenticate` challenge. Replace the response with
+/// RFC 6750 requires one, a `WWW-Authenticate` challenge. Replace the response with
 /// [`OneloopLayer::on_rejection`](crate::OneloopLayer::on_rejection).
 #[derive(Debug, Clone)]
 #[non_exhaustive]

@@ -53,7 +53,7 @@ impl Permissions {
         self.0 & other.0 == other.0
     }
 
-    /// Returns whether the set holds no flag.
+    /// Returns whether the set is empty.
     #[must_use]
     pub const fn is_empty(self) -> bool {
         self.0 == 0
@@ -142,7 +142,7 @@ impl GrantedScope {
 
 /// Returns whether `granted` satisfies every scope in `required`.
 ///
-/// A required scope is satisfied when the key holds a scope with the same name and every required
+/// A required scope is satisfied when the key has a scope with the same name and every required
 /// flag on it, even when no flag is required. Flags may be spread over several granted entries
 /// with the same name.
 #[must_use]

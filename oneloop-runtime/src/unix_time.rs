@@ -10,7 +10,7 @@ const SECONDS_BELOW: u64 = 100_000_000_000;
 /// negative.
 ///
 /// NOTE: Oneloop does not document the unit of `resetAt` or `expiresAt`; the unit is guessed
-/// from the magnitude, as [`SECONDS_BELOW`] says.
+/// from the magnitude, as [`SECONDS_BELOW`] describes.
 pub(crate) fn until(timestamp: i64) -> Option<Duration> {
     let timestamp = u64::try_from(timestamp).ok()?;
     let at_ms = if timestamp < SECONDS_BELOW {

@@ -9,7 +9,7 @@ use crate::scope::GrantedScope;
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum KeyStatus {
-    /// The key exists, is enabled, has not expired and holds every required scope.
+    /// The key exists, is enabled, has not expired and has every required scope.
     Valid,
     /// The key is not known.
     Invalid,

@@ -148,7 +148,7 @@ pub trait Verify: Send + Sync + 'static {
     /// Returns the verdict without waiting when it is already at hand, as in an in-memory store
     /// or on a cache hit, and `None` when [`verify`](Self::verify) must run.
     ///
-    /// The guard calls this first and skips allocating a future when it answers. When it
+    /// The guard calls this first and skips allocating a future when it returns a verdict. When it
     /// returns a verdict, that verdict must be the one `verify` would give. The default returns
     /// `None`.
     fn verify_now(&self, request: &VerifyRequest<'_>) -> Option<Result<Verdict, VerifyError>> {

@@ -1,4 +1,4 @@
-//! The quickstart router, served on loopback, answers exactly as the README promises.
+//! The quickstart router, served on loopback, responds exactly as the README promises.
 
 use oneloop_examples::quickstart::{DEMO_KEYS, demo_verifier, router};
 use oneloop_runtime::OneloopLayer;

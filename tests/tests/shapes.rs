@@ -1,5 +1,5 @@
-//! Every handler shape in the strict-lints library answers 401 without a key and passes with a
-//! key that holds the scopes, over real HTTP.
+//! Every handler shape in the strict-lints library returns 401 without a key and passes with a
+//! key that has the scopes, over real HTTP.
 
 use oneloop_runtime::{
     GrantedScope, KeyDigest, LocalKey, LocalVerifier, OneloopLayer, Permissions,

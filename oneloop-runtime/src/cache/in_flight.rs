@@ -46,7 +46,7 @@ struct Call {
 }
 
 /// Removes a call from the in-flight map when its task ends, whether it returns, panics or is
-/// cancelled, so no later miss waits on a call that will never answer again.
+/// cancelled, so no later miss waits on a call that will never return again.
 struct Finish<V: Verify> {
     cache: CachedVerifier<V>,
     cache_key: CacheKey,

@@ -1,11 +1,11 @@
-//! What the cache is keyed by: a digest of the key and a hash of the required scopes.
+//! The cache key: a digest of the key and a hash of the required scopes.
 
 use std::hash::{DefaultHasher, Hash, Hasher};
 
 use crate::local::KeyDigest;
 use crate::scope::RequiredScope;
 
-/// A cache key. It never holds the plain key.
+/// A cache key. It never contains the plain key.
 ///
 /// Two scope lists may share a hash, so every entry also stores its scope list and a hit counts
 /// only when the lists are equal.

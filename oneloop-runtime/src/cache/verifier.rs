@@ -117,7 +117,7 @@ impl<V: Verify> CachedVerifier<V> {
     pub fn invalidate(&self, key: &str) {
         let digest = KeyDigest::of(key);
         // Cancel running calls before registering the predicate below, so that a call either
-        // sees the flag before storing or stores an entry the predicate covers.
+        // reads the flag before storing or stores an entry the predicate covers.
         self.lock_in_flight().retain(|cache_key, call| {
             let matches = cache_key.key == digest;
             if matches {
@@ -165,7 +165,7 @@ impl<V: Verify> Verify for CachedVerifier<V> {
         }
     }
 
-    /// Answers from the cache alone; a miss returns `None` so that `verify` shares the call.
+    /// Returns the cached verdict only. A miss returns `None`, so that `verify` shares the call.
     fn verify_now(&self, request: &VerifyRequest<'_>) -> Option<Result<Verdict, VerifyError>> {
         if request.has_side_effects() {
             return None;

@@ -9,7 +9,7 @@ use sha2::{Digest, Sha256};
 
 use crate::scope::GrantedScope;
 
-/// The SHA-256 digest of a key: the only form in which the store holds a key.
+/// The SHA-256 digest of a key, the only form in which the store keeps a key.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub struct KeyDigest([u8; 32]);
 

@@ -48,7 +48,7 @@ impl DuplicateKey {
 
 /// A verifier over keys held in memory as SHA-256 digests.
 ///
-/// It applies Oneloop's rules and answers with Oneloop's statuses: an unknown key is `INVALID`,
+/// It applies Oneloop's rules and returns Oneloop's statuses: an unknown key is `INVALID`,
 /// then `DELETED`, `DISABLED` and `EXPIRED` in that order, then `INVALID_SCOPES` when a required
 /// scope or flag is missing, else `VALID`. It does not apply rate limits or record usage.
 ///
@@ -140,7 +140,7 @@ impl LocalVerifier {
         self.keys.len()
     }
 
-    /// Returns whether the store holds no key.
+    /// Returns whether the store is empty.
     #[must_use]
     pub fn is_empty(&self) -> bool {
         self.keys.is_empty()

@@ -107,8 +107,8 @@ impl Oneloop {
         let status = response.status();
         let retry_after = retry_after(response.headers());
         let bytes = read_body(response).await?;
-        // Oneloop answers 200 for every key, good or bad; any other 2xx is not the documented
-        // answer.
+        // Oneloop responds 200 for every key, good or bad, so any other 2xx is not the documented
+        // response.
         if status == StatusCode::OK {
             return decode_verdict(&bytes);
         }

@@ -28,7 +28,7 @@ async fn protected() -> &'static str {
     "ok"
 }
 
-/// Answers every verification `VALID` after spinning for [`DELAY`].
+/// Returns `VALID` for every verification after spinning for [`DELAY`].
 async fn spin_then_answer() -> axum::Json<serde_json::Value> {
     let start = Instant::now();
     while start.elapsed() < DELAY {
